@@ -1,0 +1,3 @@
+/* options.c - STUB */
+#include "config.h"
+#include "cli.h"

@@ -1,0 +1,4 @@
+/* src/lib/report_text.c - STUB: to be written. */
+#include "config.h"
+#include "zl_internal.h"
+

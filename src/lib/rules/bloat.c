@@ -1,0 +1,4 @@
+/* src/lib/rules/bloat.c - STUB: to be written. */
+#include "config.h"
+#include "../zl_internal.h"
+const zl_rule_def zl_rules_bloat[] = {{NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL}};
