@@ -186,6 +186,7 @@ struct zl_rule {
     zl_rule_info info;      /* strings owned by the rule set (or static for C rules) */
     int stage;              /* 0: first; 1: after the others (size rules read their findings) */
     zl_check_fn check;      /* C rules; NULL for data rules */
+    bool builtin_c;         /* a C rule: its strings are static */
     /* data rules */
     zl_pattern **paths;
     size_t n_paths;
