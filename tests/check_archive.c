@@ -99,6 +99,17 @@ START_TEST(test_entry_table)
     ck_assert_int_eq(zl_archive_has_prefix(ar, "pkg/", 4), 1);
     ck_assert_int_eq(zl_archive_has_prefix(ar, "nope/", 5), 0);
 
+    /* Our own reading of the central directory agrees with libzip's. */
+    ck_assert(ar->cd_ok);
+    ck_assert_uint_eq(ar->entries[0].lh_offset, 0);
+    zl_local lh;
+    ck_assert_int_eq(zl_entry_local(ar, &ar->entries[1], &lh), ZL_OK);
+    ck_assert(lh.name_matches);
+    ck_assert_uint_eq(lh.name_len, strlen("pkg/__init__.py"));
+    ck_assert_uint_eq(lh.method, ar->entries[1].method);
+    ck_assert_uint_eq(lh.data_offset, ar->entries[1].lh_offset + 30 + lh.name_len + lh.extra_len);
+    ck_assert_uint_gt(ar->entries[2].lh_offset, ar->entries[1].lh_offset);
+
     /* Reading entry data. */
     unsigned char *data = NULL;
     size_t len = 0;

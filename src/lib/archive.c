@@ -189,6 +189,8 @@ static int build_table(zl_archive *ar, zl_error *err)
         ar->unzipped_size += e->size;
     }
     free(raw);
+    if (zl_archive_scan_cd(ar) != ZL_OK)
+        return zl_error_set(err, ZL_E_NOMEM, "%s: out of memory", ar->path);
     return index_names(ar);
 }
 

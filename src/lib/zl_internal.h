@@ -96,7 +96,21 @@ typedef struct zl_entry {
     zl_entry_type type;
     bool sniffed;
     zl_sniff sniff;        /* valid when sniffed */
+    /* from cdir.c's own reading of the central directory (valid when ar->cd_ok) */
+    uint16_t flags;        /* general purpose bit flags */
+    uint64_t lh_offset;    /* offset of the local header */
+    uint64_t cd_comp_size; /* compressed size as the central directory states it */
 } zl_entry;
+
+/* A local file header as stored (cdir.c). */
+typedef struct zl_local {
+    uint16_t flags, method;
+    uint32_t crc;
+    uint64_t comp_size, size; /* 32-bit fields as stored (zip64 extras not applied) */
+    uint16_t name_len, extra_len;
+    uint64_t data_offset;     /* where the entry's data starts */
+    bool name_matches;        /* the local name bytes equal the central ones */
+} zl_local;
 
 struct zl_archive {
     char *path;            /* as given */
@@ -113,7 +127,16 @@ struct zl_archive {
     /* name lookup: open addressing over path bytes */
     size_t *slots;         /* entry index + 1, 0 = empty */
     size_t n_slots;
+    bool cd_ok;            /* cdir.c read the central directory in libzip's order */
+    uint64_t cd_offset;
 };
+
+/* Reads the central directory again to learn what libzip does not expose
+ * (local header offsets, flags). Leaves ar->cd_ok false when the directory
+ * cannot be matched to libzip's entries; only ZL_E_NOMEM is an error. */
+int zl_archive_scan_cd(zl_archive *ar);
+/* Reads the entry's local header; ZL_E_CORRUPT when it is missing or cut. */
+int zl_entry_local(const zl_archive *ar, const zl_entry *e, zl_local *out);
 
 /* The entry whose path (with '/' separators) is exactly path[0..len), or
  * -1. A trailing '/' is part of the name: "a/" finds the directory entry. */
