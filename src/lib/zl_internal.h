@@ -184,6 +184,13 @@ const zl_sniff *zl_entry_sniff(zl_archive *ar, zl_entry *e);
  * libmagic cannot tell). */
 int zl_entry_magic(zl_archive *ar, const zl_entry *e, char *buf, size_t size, zl_error *err);
 
+/* ---- ELF (elf.c: the only file that includes <libelf.h>) ---- */
+
+/* The highest GLIBC_x.y version the ELF image needs (0.0 when none). The
+ * image is borrowed; ZL_E_CORRUPT when it is not ELF. */
+int zl_elf_glibc_need(const unsigned char *buf, size_t len, int *major, int *minor,
+                      zl_error *err);
+
 /* ---- patterns (pattern.c: the only file that includes <pcre2.h>) ---- */
 
 typedef struct zl_pattern zl_pattern;
