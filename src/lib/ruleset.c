@@ -4,6 +4,9 @@
  * files. */
 #include "config.h"
 
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -109,7 +112,7 @@ const zl_rule_info *zl_ruleset_find(const zl_ruleset *rs, const char *code)
     return r ? &r->info : NULL;
 }
 
-/* ---- data rules: TO BE WRITTEN (rule-file helper) ---- */
+/* ---- data rules ---- */
 
 static void rule_free(zl_rule *r)
 {
@@ -144,27 +147,525 @@ void zl_ruleset_free(zl_ruleset *rs)
     free(rs);
 }
 
+/* ---- rule files ----
+ *
+ * inih (as Debian builds it) hands the handler no line numbers and reads
+ * lines of at most 199 bytes, silently splitting longer ones. So the text
+ * is fed through our own reader, which counts lines, refuses long ones,
+ * and mirrors inih's line classification (comment, continuation, section,
+ * key) so that the handler knows which line it is on and whether a value
+ * continues the previous key. Parsing stops at the first error. */
+
+#define MAX_CODE       32
+#define MAX_LINE_BYTES 199 /* inih's buffer is 200 bytes, the NUL included */
+
+enum line_kind { LINE_OTHER = 0, LINE_KEY, LINE_CONT };
+
+/* Keys that may appear once per rule (bit per key). */
+enum {
+    SEEN_NAME = 1 << 0,
+    SEEN_SEVERITY = 1 << 1,
+    SEEN_SUMMARY = 1 << 2,
+    SEEN_TYPE = 1 << 3,
+    SEEN_MIN_SIZE = 1 << 4,
+    SEEN_PROFILE = 1 << 5,
+    SEEN_FIX = 1 << 6,
+    SEEN_SAFE = 1 << 7,
+    SEEN_MESSAGE = 1 << 8,
+    SEEN_LAMBDA_ERROR = 1 << 9,
+    SEEN_EXPLAIN = 1 << 10
+};
+
+typedef struct parse_state {
+    const zl_ruleset *rs; /* the loaded rules, for duplicate codes */
+    const char *origin;   /* file name for messages */
+    bool builtin;
+    /* reader */
+    const char *text;
+    size_t pos, len;
+    size_t lineno;
+    bool prev_key;       /* inih's prev_name is set: an indented line continues it */
+    enum line_kind kind; /* of the line inih is processing */
+    /* the new rules, added to rs only when the whole file is good */
+    zl_rule **rules;
+    size_t n, cap;
+    zl_rule *cur;    /* the rule of the current section (also in rules[]) */
+    size_t cur_line; /* its section header's line */
+    unsigned seen;
+    /* the first error */
+    int rc;
+    size_t err_line;
+    char msg[768];
+} parse_state;
+
+static int fail(parse_state *ps, size_t line, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Records the first error only; later ones are consequences. */
+static int fail(parse_state *ps, size_t line, int rc, const char *fmt, ...)
+{
+    if (ps->rc != ZL_OK)
+        return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
+    va_end(ap);
+    ps->rc = rc;
+    ps->err_line = line;
+    return 0; /* what an inih handler returns on error */
+}
+
+static bool code_is_valid(const char *s, size_t n)
+{
+    if (n == 0 || n > MAX_CODE)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+static bool code_taken(const parse_state *ps, const char *code)
+{
+    if (zl_ruleset_get(ps->rs, code) != NULL)
+        return true;
+    for (size_t i = 0; i < ps->n; i++)
+        if (strcasecmp(ps->rules[i]->info.code, code) == 0)
+            return true;
+    return false;
+}
+
+/* The section just ended: a rule needs a name and a severity. */
+static int finish_rule(parse_state *ps)
+{
+    zl_rule *r = ps->cur;
+    if (r == NULL)
+        return 1;
+    ps->cur = NULL;
+    if (!(ps->seen & SEEN_NAME))
+        return fail(ps, ps->cur_line, ZL_E_RULEFILE, "rule %s has no name", r->info.code);
+    if (!(ps->seen & SEEN_SEVERITY))
+        return fail(ps, ps->cur_line, ZL_E_RULEFILE, "rule %s has no severity", r->info.code);
+    if (r->info.summary == NULL && (r->info.summary = zl_strdup(r->info.name)) == NULL)
+        return fail(ps, ps->cur_line, ZL_E_NOMEM, "out of memory");
+    if (r->fix == ZL_DATA_FIX_NONE)
+        r->info.fix = ZL_FIX_NONE;
+    else
+        r->info.fix = r->safe ? ZL_FIX_SAFE : ZL_FIX_UNSAFE;
+    return 1;
+}
+
+/* A "[CODE]" line: ends the previous rule and starts a new one. */
+static int start_rule(parse_state *ps, const char *code, size_t n)
+{
+    if (!finish_rule(ps))
+        return 0;
+    if (!code_is_valid(code, n))
+        return fail(ps, ps->lineno, ZL_E_RULEFILE,
+                    "bad rule code '%.*s' (letters, digits, '-' and '_', at most %d)",
+                    (int)(n > 64 ? 64 : n), code, MAX_CODE);
+    char buf[MAX_CODE + 1];
+    memcpy(buf, code, n);
+    buf[n] = '\0';
+    if (!ps->builtin && strncasecmp(buf, "ZL", 2) == 0)
+        return fail(ps, ps->lineno, ZL_E_RULEFILE,
+                    "rule code '%s' is reserved: codes starting with ZL are ziplint's own", buf);
+    if (code_taken(ps, buf))
+        return fail(ps, ps->lineno, ZL_E_RULEFILE, "duplicate rule code '%s'", buf);
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 8;
+        zl_rule **nr = realloc(ps->rules, cap * sizeof *nr);
+        if (nr == NULL)
+            return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        ps->rules = nr;
+        ps->cap = cap;
+    }
+    zl_rule *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+    ps->rules[ps->n++] = r;
+    r->profile = -1;
+    r->info.default_on = 1;
+    if ((r->info.code = zl_strdup(buf)) == NULL ||
+        (r->info.origin = zl_strdup(ps->builtin ? "built-in" : ps->origin)) == NULL ||
+        (r->info.lambda_error = zl_strdup("")) == NULL || (r->info.explain = zl_strdup("")) == NULL)
+        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+    ps->cur = r;
+    ps->cur_line = ps->lineno;
+    ps->seen = 0;
+    return 1;
+}
+
+/* inih's find_chars_or_comment: the first of chars, or an inline ';'
+ * that follows whitespace, or the end. */
+static const char *find_sep(const char *s, const char *end, const char *chars)
+{
+    bool was_space = false;
+    for (; s < end; s++) {
+        if (chars != NULL && strchr(chars, *s) != NULL)
+            return s;
+        if (was_space && *s == ';')
+            return s;
+        was_space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v';
+    }
+    return end;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Classifies one whole line the way inih will; handles section headers. */
+static void classify_line(parse_state *ps, const char *line, size_t n)
+{
+    const char *end = line + n, *start = line;
+    if (ps->lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+        start += 3; /* BOM */
+    const char *body = start;
+    while (end > start && is_space(end[-1]))
+        end--;
+    while (start < end && is_space(*start))
+        start++;
+    ps->kind = LINE_OTHER;
+    if (start == end || *start == ';' || *start == '#')
+        return;
+    if (ps->prev_key && start > body) {
+        ps->kind = LINE_CONT;
+        return;
+    }
+    if (*start == '[') {
+        const char *close = find_sep(start + 1, end, "]");
+        ps->prev_key = false;
+        if (close == end || *close != ']') {
+            fail(ps, ps->lineno, ZL_E_RULEFILE, "expected ']' at the end of the section line");
+            return;
+        }
+        start_rule(ps, start + 1, (size_t)(close - start - 1));
+        return;
+    }
+    const char *sep = find_sep(start, end, "=:");
+    if (sep == end || (*sep != '=' && *sep != ':')) {
+        fail(ps, ps->lineno, ZL_E_RULEFILE, "expected 'key = value'");
+        return;
+    }
+    ps->kind = LINE_KEY;
+    ps->prev_key = true;
+}
+
+/* inih's fgets-style reader over ps->text, one line per call. */
+static char *read_line(char *str, int num, void *stream)
+{
+    parse_state *ps = stream;
+    if (ps->rc != ZL_OK || ps->pos >= ps->len || num < 2)
+        return NULL; /* stop at the first error */
+    const char *line = ps->text + ps->pos;
+    size_t rest = ps->len - ps->pos;
+    const char *nl = memchr(line, '\n', rest);
+    size_t n = nl ? (size_t)(nl - line) + 1 : rest;
+    ps->lineno++;
+    size_t content = n;
+    while (content > 0 && (line[content - 1] == '\n' || line[content - 1] == '\r'))
+        content--;
+    /* The line's bytes and a '\n' must fit the buffer inih gives (its
+     * NUL included); the '\r' of a CRLF line is dropped, inih would too. */
+    size_t limit = (size_t)num - 2 < MAX_LINE_BYTES - 1 ? (size_t)num - 2 : MAX_LINE_BYTES - 1;
+    if (content > limit) {
+        fail(ps, ps->lineno, ZL_E_RULEFILE,
+             "line longer than %zu characters (give a long pattern as several 'path' lines)",
+             limit);
+        return NULL;
+    }
+    memcpy(str, line, content);
+    str[content] = '\n';
+    str[content + 1] = '\0';
+    ps->pos += n;
+    classify_line(ps, line, n);
+    return ps->rc == ZL_OK ? str : NULL;
+}
+
+static int set_string(parse_state *ps, const char **field, const char *key, unsigned bit,
+                      const char *value)
+{
+    if (ps->seen & bit)
+        return fail(ps, ps->lineno, ZL_E_RULEFILE, "duplicate key '%s'", key);
+    ps->seen |= bit;
+    char *s = zl_strdup(value);
+    if (s == NULL)
+        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+    free((char *)*field);
+    *field = s;
+    return 1;
+}
+
+static int add_pattern(parse_state *ps, zl_pattern ***list, size_t *n, const char *key,
+                       const char *value)
+{
+    if (*value == '\0')
+        return 1; /* "magic =": none */
+    zl_error perr;
+    zl_pattern *p = NULL;
+    zl_error_init(&perr);
+    int rc = zl_pattern_new(&p, value, &perr);
+    if (rc == ZL_E_NOMEM)
+        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+    if (rc != ZL_OK)
+        return fail(ps, ps->lineno, ZL_E_RULEFILE, "%s: %s", key, perr.message);
+    zl_pattern **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    if (nl == NULL) {
+        zl_pattern_free(p);
+        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+    }
+    nl[(*n)++] = p;
+    *list = nl;
+    return 1;
+}
+
+static int parse_fix(parse_state *ps, zl_rule *r, const char *value)
+{
+    if (strcmp(value, "none") == 0 || *value == '\0') {
+        r->fix = ZL_DATA_FIX_NONE;
+        return 1;
+    }
+    if (strcmp(value, "delete") == 0) {
+        r->fix = ZL_DATA_FIX_DELETE;
+        return 1;
+    }
+    if (strncmp(value, "mode", 4) == 0 && is_space(value[4])) {
+        const char *m = value + 5;
+        while (is_space(*m))
+            m++;
+        size_t digits = strspn(m, "01234567");
+        if (digits >= 3 && digits <= 4 && m[digits] == '\0') {
+            unsigned long mode = strtoul(m, NULL, 8);
+            if (mode <= 0777) {
+                r->fix = ZL_DATA_FIX_MODE;
+                r->fix_mode = (uint32_t)mode;
+                return 1;
+            }
+        }
+    }
+    return fail(ps, ps->lineno, ZL_E_RULEFILE,
+                "bad fix '%s' (delete, mode NNNN with permission bits up to 0777, or none)", value);
+}
+
+static int parse_min_size(parse_state *ps, zl_rule *r, const char *value)
+{
+    if (*value == '\0') {
+        r->min_size = 0;
+        return 1;
+    }
+    size_t digits = strspn(value, "0123456789");
+    if (digits > 0 && value[digits] == '\0' && digits <= 20) {
+        errno = 0;
+        unsigned long long v = strtoull(value, NULL, 10);
+        if (errno == 0) {
+            r->min_size = v;
+            return 1;
+        }
+    }
+    return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad min-size '%s' (a number of bytes)", value);
+}
+
+/* "a|b|c" lookup: the index of value among choices, or -1. */
+static int choose(const char *value, const char *const *choices, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(value, choices[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int once(parse_state *ps, unsigned bit, const char *key)
+{
+    if (ps->seen & bit)
+        return fail(ps, ps->lineno, ZL_E_RULEFILE, "duplicate key '%s'", key);
+    ps->seen |= bit;
+    return 1;
+}
+
+static int handle_key(void *user, const char *section, const char *key, const char *value)
+{
+    parse_state *ps = user;
+    zl_rule *r = ps->cur;
+    (void)section; /* the reader tracks sections, so "[A] ... [A]" is seen twice */
+    if (ps->rc != ZL_OK)
+        return 0;
+    if (r == NULL)
+        return fail(ps, ps->lineno, ZL_E_RULEFILE, "'%s' outside a [CODE] section", key);
+    if (ps->kind == LINE_CONT) {
+        /* inih passes each continuation line as the same key again */
+        if (strcmp(key, "explain") != 0)
+            return fail(ps, ps->lineno, ZL_E_RULEFILE,
+                        "indented line continues '%s'; only explain may span lines", key);
+        char *s =
+            *r->info.explain ? zl_asprintf("%s\n%s", r->info.explain, value) : zl_strdup(value);
+        if (s == NULL)
+            return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        free((char *)r->info.explain);
+        r->info.explain = s;
+        return 1;
+    }
+    if (strcmp(key, "name") == 0) {
+        if (*value == '\0')
+            return fail(ps, ps->lineno, ZL_E_RULEFILE, "empty name");
+        return set_string(ps, &r->info.name, key, SEEN_NAME, value);
+    }
+    if (strcmp(key, "severity") == 0) {
+        zl_severity sev;
+        if (!once(ps, SEEN_SEVERITY, key))
+            return 0;
+        if (zl_severity_parse(value, &sev) != ZL_OK || sev == ZL_SEV_NONE)
+            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad severity '%s' (error, warning or info)",
+                        value);
+        r->info.severity = sev;
+        return 1;
+    }
+    if (strcmp(key, "summary") == 0)
+        return set_string(ps, &r->info.summary, key, SEEN_SUMMARY, value);
+    if (strcmp(key, "explain") == 0)
+        return set_string(ps, &r->info.explain, key, SEEN_EXPLAIN, value);
+    if (strcmp(key, "lambda-error") == 0)
+        return set_string(ps, &r->info.lambda_error, key, SEEN_LAMBDA_ERROR, value);
+    if (strcmp(key, "message") == 0) {
+        const char *tmp = r->message;
+        if (!set_string(ps, &tmp, key, SEEN_MESSAGE, value))
+            return 0;
+        r->message = (char *)tmp;
+        return 1;
+    }
+    if (strcmp(key, "path") == 0)
+        return add_pattern(ps, &r->paths, &r->n_paths, key, value);
+    if (strcmp(key, "magic") == 0)
+        return add_pattern(ps, &r->magics, &r->n_magics, key, value);
+    if (strcmp(key, "type") == 0) {
+        static const char *const types[] = {"any", "file", "dir", "symlink"};
+        int t = *value ? choose(value, types, 4) : 0;
+        if (!once(ps, SEEN_TYPE, key))
+            return 0;
+        if (t < 0)
+            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad type '%s' (file, dir, symlink or any)",
+                        value);
+        r->type = (zl_match_type)t; /* same order as zl_match_type */
+        return 1;
+    }
+    if (strcmp(key, "profile") == 0) {
+        static const char *const profiles[] = {"function", "layer", "any"};
+        int p = *value ? choose(value, profiles, 3) : 2;
+        if (!once(ps, SEEN_PROFILE, key))
+            return 0;
+        if (p < 0)
+            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad profile '%s' (function, layer or any)",
+                        value);
+        r->profile = p == 0 ? ZL_PROFILE_FUNCTION : p == 1 ? ZL_PROFILE_LAYER : -1;
+        return 1;
+    }
+    if (strcmp(key, "min-size") == 0)
+        return once(ps, SEEN_MIN_SIZE, key) && parse_min_size(ps, r, value);
+    if (strcmp(key, "fix") == 0)
+        return once(ps, SEEN_FIX, key) && parse_fix(ps, r, value);
+    if (strcmp(key, "safe") == 0) {
+        if (!once(ps, SEEN_SAFE, key))
+            return 0;
+        if (strcmp(value, "yes") == 0 || *value == '\0')
+            r->safe = *value != '\0';
+        else if (strcmp(value, "no") == 0)
+            r->safe = false;
+        else
+            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad safe '%s' (yes or no)", value);
+        return 1;
+    }
+    return fail(ps, ps->lineno, ZL_E_RULEFILE, "unknown key '%s'", key);
+}
+
 int zl_ruleset_parse(zl_ruleset *rs, const char *origin, const char *text, bool builtin,
                      zl_error *err)
 {
-    (void)rs;
-    (void)origin;
-    (void)text;
-    (void)builtin;
-    (void)err;
+    parse_state ps = {
+        .rs = rs, .origin = origin, .builtin = builtin, .text = text, .len = strlen(text)};
+    int ir = ini_parse_stream(read_line, &ps, handle_key, &ps);
+    if (ps.rc == ZL_OK && ir > 0)
+        fail(&ps, (size_t)ir, ZL_E_RULEFILE, "syntax error"); /* inih saw what we did not */
+    else if (ps.rc == ZL_OK && ir < 0)
+        fail(&ps, 0, ZL_E_NOMEM, "out of memory");
+    finish_rule(&ps);
+    if (ps.rc == ZL_OK) {
+        /* Grow once so that nothing can fail after the first rule moves. */
+        if (rs->n + ps.n > rs->cap) {
+            size_t cap = rs->n + ps.n + 16;
+            zl_rule **nr = realloc(rs->rules, cap * sizeof *nr);
+            if (nr == NULL) {
+                fail(&ps, 0, ZL_E_NOMEM, "out of memory");
+                goto out;
+            }
+            rs->rules = nr;
+            rs->cap = cap;
+        }
+        for (size_t i = 0; i < ps.n; i++)
+            rs->rules[rs->n++] = ps.rules[i];
+        ps.n = 0;
+        sort_rules(rs);
+    }
+out:
+    for (size_t i = 0; i < ps.n; i++)
+        rule_free(ps.rules[i]);
+    free(ps.rules);
+    if (ps.rc == ZL_E_NOMEM)
+        return zl_error_set(err, ZL_E_NOMEM, "out of memory");
+    if (ps.rc != ZL_OK)
+        return zl_error_set(err, ps.rc, "%s:%zu: %s", origin, ps.err_line, ps.msg);
     return ZL_OK;
 }
 
+#define RULE_FILE_MAX (1024 * 1024)
+
 int zl_ruleset_load_file(zl_ruleset *rs, const char *path, zl_error *err)
 {
-    (void)rs;
-    return zl_error_set(err, ZL_E_RULEFILE, "%s: not implemented", path);
+    int rc = ZL_OK;
+    char *text = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return zl_error_set(err, ZL_E_IO, "cannot read rule file %s: %s", path, strerror(errno));
+    text = malloc(RULE_FILE_MAX + 1);
+    if (text == NULL) {
+        rc = zl_error_set(err, ZL_E_NOMEM, "out of memory");
+        goto out;
+    }
+    size_t n = fread(text, 1, RULE_FILE_MAX + 1, fp);
+    if (ferror(fp)) {
+        rc = zl_error_set(err, ZL_E_IO, "cannot read rule file %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (n > RULE_FILE_MAX) {
+        rc = zl_error_set(err, ZL_E_RULEFILE, "%s: larger than %d bytes", path, RULE_FILE_MAX);
+        goto out;
+    }
+    const char *nul = memchr(text, '\0', n);
+    if (nul != NULL) {
+        size_t line = 1;
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        rc = zl_error_set(err, ZL_E_RULEFILE, "%s:%zu: NUL byte in a rule file", path, line);
+        goto out;
+    }
+    text[n] = '\0';
+    rc = zl_ruleset_parse(rs, path, text, false, err);
+out:
+    free(text);
+    fclose(fp);
+    return rc;
 }
 
 int zl_name_is_junk(const zl_ruleset *rs, const char *path, size_t len)
 {
-    (void)rs;
-    (void)path;
-    (void)len;
+    const zl_rule *r = rs ? rs->junk : NULL;
+    if (r == NULL)
+        return 0;
+    for (size_t i = 0; i < r->n_paths; i++)
+        if (zl_pattern_match(r->paths[i], path, len))
+            return 1;
     return 0;
 }
