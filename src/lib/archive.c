@@ -248,6 +248,8 @@ int zl_archive_open(zl_archive **out, const char *path, zl_error *err)
     zip_source_keep(ar->src);
     ar->za = zip_open_from_source(ar->src, 0, &zerr);
     if (ar->za == NULL) {
+        /* A failed open leaves libzip's reference with us: drop it too. */
+        zip_source_free(ar->src);
         const char *cause = zip_cause(zip_error_code_zip(&zerr));
         rc = zl_error_set(err, ZL_E_NOTZIP, "%s: %s", path,
                           cause ? cause : zip_error_strerror(&zerr));
