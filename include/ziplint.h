@@ -228,6 +228,7 @@ typedef struct zl_report_options {
     int color;      /* 1: ANSI colours (text) */
     int verbosity;  /* -1 quiet, 0 normal, 1 verbose */
     int fixing;     /* 1: this is a fix run */
+    zl_severity fail_on; /* text -q shows findings at or above this; ZL_SEV_NONE: none */
 } zl_report_options;
 
 typedef struct zl_report zl_report;

@@ -1,9 +1,166 @@
-/* src/lib/report.c - STUB: to be written. */
+/* report.c - the report object: keeps the totals and dispatches each call
+ * to the writer of the chosen format. */
 #include "config.h"
-#include "zl_internal.h"
+
+#include <errno.h>
 #include <stdlib.h>
-struct zl_report { int dummy; };
-int zl_report_new(zl_report **out, FILE *fp, const zl_report_options *ro, zl_error *err) { (void)fp; (void)ro; (void)err; *out = calloc(1, sizeof **out); return *out ? ZL_OK : ZL_E_NOMEM; }
-void zl_report_free(zl_report *rep) { free(rep); }
-int zl_report_archive(zl_report *rep, const char *path, const zl_archive *ar, const zl_result *res, const zl_plan *applied, const char *error) { (void)rep; (void)path; (void)ar; (void)res; (void)applied; (void)error; return ZL_OK; }
-int zl_report_finish(zl_report *rep, zl_error *err) { (void)rep; (void)err; return ZL_OK; }
+#include <string.h>
+
+#include "report.h"
+
+int zl_report_new(zl_report **out, FILE *fp, const zl_report_options *ro, zl_error *err)
+{
+    zl_report *rep = NULL;
+    *out = NULL;
+    if (fp == NULL || ro == NULL)
+        return zl_error_set(err, ZL_E_INVAL, "report: no stream or options");
+    if (ro->format != ZL_FORMAT_TEXT && ro->format != ZL_FORMAT_JSON)
+        return zl_error_set(err, ZL_E_INVAL, "report: unknown format %d", (int)ro->format);
+    if ((rep = calloc(1, sizeof *rep)) == NULL)
+        return zl_error_set(err, ZL_E_NOMEM, "out of memory");
+    rep->fp = fp;
+    rep->ro = *ro;
+    if (ro->format == ZL_FORMAT_JSON) {
+        int rc = zl_report_json_start(rep, err);
+        if (rc != ZL_OK) {
+            zl_report_free(rep);
+            return rc;
+        }
+    }
+    *out = rep;
+    return ZL_OK;
+}
+
+void zl_report_free(zl_report *rep)
+{
+    if (rep == NULL)
+        return;
+    zl_report_json_free(rep);
+    free(rep);
+}
+
+int zl_report_fix_state(const zl_finding *f)
+{
+    int unsafe = 0;
+    for (size_t i = 0; i < f->n_edits; i++) {
+        if (f->edits[i].safe)
+            return 1;
+        unsafe = 1;
+    }
+    return unsafe ? 2 : 0;
+}
+
+static void count(zl_report *rep, const zl_result *res, const zl_plan *applied)
+{
+    rep->n_archives++;
+    for (size_t i = 0; res != NULL && i < zl_result_count(res); i++) {
+        const zl_finding *f = zl_result_finding(res, i);
+        if ((unsigned)f->severity < 4)
+            rep->n_sev[f->severity]++;
+        int st = zl_report_fix_state(f);
+        if (f->fix_available)
+            rep->n_fixable++;
+        else if (st == 2)
+            rep->n_unsafe_only++;
+    }
+    for (size_t i = 0; applied != NULL && i < zl_plan_change_count(applied); i++) {
+        const zl_plan_change *c = zl_plan_change_at(applied, i);
+        rep->n_fixed_rules++;
+        rep->n_fixed_entries += c->n_entries;
+        rep->fixed_bytes += c->bytes_saved;
+    }
+}
+
+int zl_report_archive(zl_report *rep, const char *path, const zl_archive *ar, const zl_result *res,
+                      const zl_plan *applied, const char *error)
+{
+    if (rep == NULL || path == NULL)
+        return ZL_E_INVAL;
+    if (ar == NULL || res == NULL) {
+        rep->n_unreadable++;
+        if (error == NULL)
+            error = "could not be read";
+        ar = NULL;
+        res = NULL;
+        applied = NULL;
+    } else {
+        error = NULL;
+        count(rep, res, applied);
+    }
+    if (rep->ro.format == ZL_FORMAT_JSON)
+        return zl_report_json_archive(rep, path, ar, res, applied, error);
+    return zl_report_text_archive(rep, path, ar, res, applied, error);
+}
+
+int zl_report_finish(zl_report *rep, zl_error *err)
+{
+    int rc = rep->ro.format == ZL_FORMAT_JSON ? zl_report_json_finish(rep, err)
+                                              : zl_report_text_finish(rep, err);
+    if (rc != ZL_OK)
+        return rc;
+    if (fflush(rep->fp) != 0 || ferror(rep->fp))
+        return zl_error_set(err, ZL_E_IO, "cannot write the report: %s", strerror(errno));
+    return ZL_OK;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    unsigned cp = c & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates and values above U+10FFFF are invalid. */
+    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+        return 0;
+    return len;
+}
+
+char *zl_utf8_sanitize(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    /* Each bad byte becomes 3 bytes (EF BF BD). */
+    char *out = malloc(n * 3 + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_seq(p + i, n - i);
+        if (len == 0) {
+            out[o++] = (char)0xef;
+            out[o++] = (char)0xbf;
+            out[o++] = (char)0xbd;
+            i++;
+        } else {
+            memcpy(out + o, p + i, len);
+            o += len;
+            i += len;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}

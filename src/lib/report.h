@@ -1,5 +1,44 @@
-/* report.h - what report.c shares with the format writers. */
+/* report.h - what report.c shares with the format writers
+ * (report_text.c, report_json.c). report.c keeps the totals every format
+ * may need and dispatches on the format. */
 #ifndef ZL_REPORT_H
 #define ZL_REPORT_H
+
 #include "zl_internal.h"
-#endif
+
+struct json_t; /* jansson's; only report_json.c includes <jansson.h> */
+
+struct zl_report {
+    FILE *fp; /* borrowed */
+    zl_report_options ro;
+    /* totals over the archives reported so far */
+    size_t n_archives;      /* opened and checked */
+    size_t n_unreadable;    /* could not be read or written */
+    size_t n_sev[4];        /* findings by zl_severity */
+    size_t n_fixable;       /* findings `fix` repairs with the options given */
+    size_t n_unsafe_only;   /* findings only `fix --unsafe-fixes` repairs */
+    size_t n_fixed_entries; /* after fix: entries changed */
+    size_t n_fixed_rules;   /* after fix: plan changes (one per rule) */
+    uint64_t fixed_bytes;   /* after fix: bytes saved */
+    struct json_t *json;    /* JSON: the document being built */
+};
+
+/* The fix situation of a finding: 1 has a safe edit, 2 only unsafe edits,
+ * 0 none. */
+int zl_report_fix_state(const zl_finding *f);
+
+/* Makes an arbitrary byte string valid UTF-8 (invalid bytes become
+ * U+FFFD). Returns a new string or NULL on ENOMEM. */
+char *zl_utf8_sanitize(const char *s);
+
+/* The writers. Each returns 0 or a negative ZL_E_*. */
+int zl_report_text_archive(zl_report *rep, const char *path, const zl_archive *ar,
+                           const zl_result *res, const zl_plan *applied, const char *error);
+int zl_report_text_finish(zl_report *rep, zl_error *err);
+int zl_report_json_start(zl_report *rep, zl_error *err);
+int zl_report_json_archive(zl_report *rep, const char *path, const zl_archive *ar,
+                           const zl_result *res, const zl_plan *applied, const char *error);
+int zl_report_json_finish(zl_report *rep, zl_error *err);
+void zl_report_json_free(zl_report *rep);
+
+#endif /* ZL_REPORT_H */

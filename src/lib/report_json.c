@@ -1,4 +1,163 @@
-/* src/lib/report_json.c - STUB: to be written. */
+/* report_json.c - the JSON report (version 1 of cli.md), built with
+ * jansson and written once at the end. Entry names are raw bytes: every
+ * string goes through zl_utf8_sanitize, since JSON must be UTF-8. */
 #include "config.h"
-#include "zl_internal.h"
 
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* A JSON string of arbitrary bytes, or null for NULL; NULL on ENOMEM. */
+static json_t *jstr(const char *s)
+{
+    if (s == NULL)
+        return json_null();
+    char *clean = zl_utf8_sanitize(s);
+    if (clean == NULL)
+        return NULL;
+    json_t *j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+static json_t *juint(uint64_t n)
+{
+    /* json_int_t is signed: clamp what no real archive reaches. */
+    return json_integer(n > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)n);
+}
+
+/* Sets key to value (taking ownership); -1 when value is NULL (ENOMEM). */
+static int jset(json_t *obj, const char *key, json_t *value)
+{
+    if (value == NULL)
+        return -1;
+    return json_object_set_new(obj, key, value);
+}
+
+static int jpush(json_t *arr, json_t *value)
+{
+    if (value == NULL)
+        return -1;
+    return json_array_append_new(arr, value);
+}
+
+static json_t *finding_json(const zl_finding *f)
+{
+    json_t *jf = json_object(), *entries = json_array(), *fix = json_object();
+    int bad = jf == NULL || entries == NULL || fix == NULL;
+    for (size_t i = 0; !bad && i < f->n_entries; i++) {
+        const zl_finding_entry *e = &f->entries[i];
+        json_t *je = json_object();
+        bad |= je == NULL;
+        if (!bad) {
+            bad |= jset(je, "name", jstr(e->name)) != 0;
+            bad |= jset(je, "severity", json_string(zl_severity_name(e->severity))) != 0;
+            bad |= jset(je, "detail", jstr(e->detail ? e->detail : "")) != 0;
+        }
+        bad |= jpush(entries, je) != 0;
+    }
+    if (!bad) {
+        bad |= jset(fix, "available", json_boolean(f->fix_available)) != 0;
+        bad |= jset(fix, "safe", json_boolean(zl_report_fix_state(f) == 1)) != 0;
+        bad |= jset(fix, "description", jstr(f->n_edits > 0 ? f->fix_description : NULL)) != 0;
+        bad |= jset(jf, "code", jstr(f->rule->code)) != 0;
+        bad |= jset(jf, "name", jstr(f->rule->name)) != 0;
+        bad |= jset(jf, "severity", json_string(zl_severity_name(f->severity))) != 0;
+        bad |= jset(jf, "message", jstr(f->message ? f->message : f->rule->summary)) != 0;
+        bad |= jset(jf, "entries", entries) != 0;
+        entries = NULL;
+        bad |= jset(jf, "bytes", juint(f->bytes)) != 0;
+        bad |= jset(jf, "fix", fix) != 0;
+        fix = NULL;
+        bad |= jset(jf, "lambda_error", jstr(f->rule->lambda_error ? f->rule->lambda_error : ""));
+    }
+    json_decref(entries);
+    json_decref(fix);
+    if (bad) {
+        json_decref(jf);
+        return NULL;
+    }
+    return jf;
+}
+
+int zl_report_json_start(zl_report *rep, zl_error *err)
+{
+    json_t *root = json_object(), *tool = json_object();
+    int bad = root == NULL || tool == NULL;
+    if (!bad) {
+        bad |= jset(tool, "name", json_string("ziplint")) != 0;
+        bad |= jset(tool, "version", json_string(zl_version())) != 0;
+        bad |= jset(root, "version", json_integer(1)) != 0;
+        bad |= jset(root, "tool", tool) != 0;
+        tool = NULL;
+        bad |= jset(root, "archives", json_array()) != 0;
+    }
+    json_decref(tool);
+    if (bad) {
+        json_decref(root);
+        return zl_error_set(err, ZL_E_NOMEM, "out of memory");
+    }
+    rep->json = root;
+    return ZL_OK;
+}
+
+int zl_report_json_archive(zl_report *rep, const char *path, const zl_archive *ar,
+                           const zl_result *res, const zl_plan *applied, const char *error)
+{
+    json_t *arr = json_object_get(rep->json, "archives");
+    json_t *ja = json_object();
+    int bad = arr == NULL || ja == NULL;
+    if (!bad) {
+        bad |= jset(ja, "path", jstr(path)) != 0;
+        bad |= jset(ja, "error", jstr(error)) != 0;
+    }
+    if (!bad && ar != NULL) {
+        bad |= jset(ja, "entries", juint(zl_archive_entry_count(ar))) != 0;
+        bad |= jset(ja, "zipped_bytes", juint(zl_archive_zipped_size(ar))) != 0;
+        bad |= jset(ja, "unzipped_bytes", juint(zl_archive_unzipped_size(ar))) != 0;
+    }
+    json_t *findings = json_array();
+    bad |= findings == NULL;
+    for (size_t i = 0; !bad && res != NULL && i < zl_result_count(res); i++)
+        bad |= jpush(findings, finding_json(zl_result_finding(res, i))) != 0;
+    bad |= jset(ja, "findings", findings) != 0;
+    if (!bad && rep->ro.fixing && ar != NULL) {
+        json_t *fixed = json_array();
+        bad |= fixed == NULL;
+        for (size_t i = 0; !bad && applied != NULL && i < zl_plan_change_count(applied); i++) {
+            const zl_plan_change *c = zl_plan_change_at(applied, i);
+            json_t *jc = json_object();
+            bad |= jc == NULL;
+            if (!bad) {
+                bad |= jset(jc, "code", jstr(c->code)) != 0;
+                bad |= jset(jc, "entries", juint(c->n_entries)) != 0;
+                bad |= jset(jc, "description", jstr(c->description ? c->description : "")) != 0;
+            }
+            bad |= jpush(fixed, jc) != 0;
+        }
+        bad |= jset(ja, "fixed", fixed) != 0;
+    }
+    if (bad) {
+        json_decref(ja);
+        return ZL_E_NOMEM;
+    }
+    return json_array_append_new(arr, ja) == 0 ? ZL_OK : ZL_E_NOMEM;
+}
+
+int zl_report_json_finish(zl_report *rep, zl_error *err)
+{
+    if (rep->json == NULL)
+        return zl_error_set(err, ZL_E_INVAL, "report: no JSON document");
+    if (json_dumpf(rep->json, rep->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+        fputc('\n', rep->fp) == EOF)
+        return zl_error_set(err, ZL_E_IO, "cannot write the JSON report");
+    return ZL_OK;
+}
+
+void zl_report_json_free(zl_report *rep)
+{
+    json_decref(rep->json);
+    rep->json = NULL;
+}
