@@ -143,7 +143,7 @@ START_TEST(test_pycache_entries)
                      "CPython 3.11 bytecode");
     ck_assert_str_eq(finding_entry(f, "legacy.pyc")->detail, "");
     ck_assert_int_eq(f->fix_safe, 1);
-    ck_assert_str_eq(f->fix_description, "delete the 5 bytecode entries");
+    ck_assert_str_eq(f->fix_description, "delete the bytecode files and __pycache__ folders");
     tcheck_free(&t);
 
     run(&t, "zl401-fire-pycache.zip", 12, 0);
@@ -214,7 +214,7 @@ START_TEST(test_dist_info_slim)
     ck_assert_int_eq(f->fix_safe, 1);
     ck_assert_int_eq(f->fix_available, 1);
     ck_assert_str_eq(f->fix_description,
-                     "slim the 1 folders to the METADATA headers, entry_points.txt and "
+                     "slim each folder to the METADATA headers, entry_points.txt and "
                      "top_level.txt (unsafe: delete them whole)");
 #undef DI
     tcheck_free(&t);

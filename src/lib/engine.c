@@ -324,10 +324,9 @@ static int run_data_rule(zl_ctx *ctx, const zl_rule *r)
     if (r->fix != ZL_DATA_FIX_NONE) {
         char mode[16];
         snprintf(mode, sizeof mode, "%04o", r->fix_mode);
-        return zl_finding_set_fix(ctx, f, r->safe, r->fix == ZL_DATA_FIX_DELETE
-                                                      ? "delete the %zu entries"
-                                                      : "set the %zu entries to mode %s",
-                                  f->n_entries, mode);
+        if (r->fix == ZL_DATA_FIX_DELETE)
+            return zl_finding_set_fix(ctx, f, r->safe, "delete them");
+        return zl_finding_set_fix(ctx, f, r->safe, "set them to mode %s", mode);
     }
     return ZL_OK;
 }

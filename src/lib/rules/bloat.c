@@ -117,7 +117,7 @@ static int check_pycache(zl_ctx *ctx, const zl_rule *rule)
                                     f->n_entries, bytes);
     if (rc != ZL_OK)
         return rc;
-    return zl_finding_set_fix(ctx, f, true, "delete the %zu bytecode entries", f->n_entries);
+    return zl_finding_set_fix(ctx, f, true, "delete the bytecode files and __pycache__ folders");
 }
 
 /* ---- ZL402 dist-info ---- */
@@ -336,9 +336,8 @@ static int check_dist_info(zl_ctx *ctx, const zl_rule *rule)
                                 st.folders, st.total, st.f->n_entries, bytes);
     if (rc == ZL_OK)
         rc = zl_finding_set_fix(ctx, st.f, true,
-                                "slim the %zu folders to the METADATA headers, entry_points.txt "
-                                "and top_level.txt (unsafe: delete them whole)",
-                                st.folders);
+                                "slim each folder to the METADATA headers, entry_points.txt "
+                                "and top_level.txt (unsafe: delete them whole)");
 out:
     free(members);
     return rc;

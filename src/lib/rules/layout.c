@@ -516,8 +516,7 @@ static int check_backslash(zl_ctx *ctx, const zl_rule *rule)
         "like '%s', so imports fail.",
         f->n_entries, f->n_entries == 1 ? "" : "s", f->entries[0].name, f->entries[0].name);
     if (rc == ZL_OK)
-        rc = zl_finding_set_fix(ctx, f, true, "turn every '\\' in the %zu name%s into '/'",
-                                f->n_entries, f->n_entries == 1 ? "" : "s");
+        rc = zl_finding_set_fix(ctx, f, true, "turn every '\\' in the names into '/'");
     return rc;
 }
 

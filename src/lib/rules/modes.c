@@ -301,8 +301,7 @@ static int check_file_mode(zl_ctx *ctx, const zl_rule *rule)
                                     "normalising makes builds reproducible)",
                                     f->n_entries, f->n_entries == 1 ? " is" : "s are");
     if (rc == ZL_OK)
-        rc = zl_finding_set_fix(ctx, f, true, "set %zu file%s to 0644 (0755 for executables)",
-                                f->n_entries, f->n_entries == 1 ? "" : "s");
+        rc = zl_finding_set_fix(ctx, f, true, "set files to 0644 (0755 for executables)");
     return rc;
 }
 
@@ -347,8 +346,7 @@ static int check_dir_mode(zl_ctx *ctx, const zl_rule *rule)
         rc = zl_finding_set_message(ctx, f, "%zu folder%s open but not 0755 (harmless)",
                                     f->n_entries, f->n_entries == 1 ? " is" : "s are");
     if (rc == ZL_OK)
-        rc = zl_finding_set_fix(ctx, f, true, "set %zu folder%s to 0755", f->n_entries,
-                                f->n_entries == 1 ? "" : "s");
+        rc = zl_finding_set_fix(ctx, f, true, "set folders to 0755");
     return rc;
 }
 
@@ -422,8 +420,7 @@ static int check_exec_bit(zl_ctx *ctx, const zl_rule *rule)
                                 "o+x): the invocation fails with permission denied",
                                 f->n_entries, f->n_entries == 1 ? "" : "s");
     if (rc == ZL_OK)
-        rc = zl_finding_set_fix(ctx, f, true, "set %zu executable%s to 0755", f->n_entries,
-                                f->n_entries == 1 ? "" : "s");
+        rc = zl_finding_set_fix(ctx, f, true, "set executables to 0755");
     return rc;
 }
 
