@@ -345,7 +345,7 @@ out:
 
 const zl_rule_def zl_rules_bloat[] = {
     {"ZL401", "pycache", ZL_SEV_WARNING, ZL_FIX_SAFE, 1, 0,
-     "Compiled bytecode (__pycache__/, *.pyc beside their sources) that Lambda cannot use or "
+     "compiled bytecode (__pycache__/, *.pyc beside their sources) that Lambda cannot use or "
      "refresh",
      "Lambda extracts a function to /var/task (layers to /opt), which is read-only at run\n"
      "time: Python can never write bytecode there. A shipped .pyc only helps when it was\n"
