@@ -210,6 +210,11 @@ const zl_plan_change *zl_plan_change_at(const zl_plan *plan, size_t i);
 /* Prints every change the plan makes, one per line (for --dry-run). */
 int zl_plan_print(const zl_plan *plan, FILE *fp);
 
+/* Called while the new archive is written, with the fraction done (0..1).
+ * fn may be NULL (no progress). ud is borrowed. */
+typedef void (*zl_progress_fn)(double fraction, void *ud);
+void zl_plan_set_progress(zl_plan *plan, zl_progress_fn fn, void *ud);
+
 /* Writes the planned archive. With output NULL the archive's own file is
  * replaced (a symlink is resolved, the link stays); otherwise output is
  * written and the original left alone. The new archive is written beside

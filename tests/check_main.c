@@ -19,6 +19,10 @@ int main(void)
     srunner_add_suite(sr, suite_bloat());
     srunner_add_suite(sr, suite_ruleset());
     srunner_add_suite(sr, suite_plan());
+    srunner_add_suite(sr, suite_integrity());
+    srunner_add_suite(sr, suite_platform());
+    srunner_add_suite(sr, suite_config());
+    srunner_add_suite(sr, suite_repro());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -14,6 +14,10 @@ Suite *suite_size(void);
 Suite *suite_bloat(void);
 Suite *suite_ruleset(void);
 Suite *suite_plan(void);
+Suite *suite_integrity(void);
+Suite *suite_platform(void);
+Suite *suite_config(void);
+Suite *suite_repro(void);
 
 /* The path of a fixture in fixtures/ (a static buffer, valid until the next
  * call). */

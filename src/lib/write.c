@@ -457,6 +457,19 @@ static char *resolve_target(const char *path)
     return NULL;
 }
 
+void zl_plan_set_progress(zl_plan *plan, zl_progress_fn fn, void *ud)
+{
+    plan->progress = fn;
+    plan->progress_ud = ud;
+}
+
+static void progress_cb(zip_t *za, double fraction, void *ud)
+{
+    const zl_plan *plan = ud;
+    (void)za;
+    plan->progress(fraction, plan->progress_ud);
+}
+
 int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
 {
     zl_archive *ar = plan->ar;
@@ -496,6 +509,8 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
             ar->za = NULL;
             goto out;
         }
+        if (plan->progress != NULL)
+            zip_register_progress_callback_with_state(ar->za, 0.01, progress_cb, NULL, plan);
         if (zip_close(ar->za) != 0) {
             rc = close_error(ar, target, err);
             zip_discard(ar->za);

@@ -348,6 +348,8 @@ struct zl_plan {
     size_t n_touched;       /* entries with any change */
     zl_plan_change *changes;
     size_t n_changes;
+    zl_progress_fn progress; /* may be NULL */
+    void *progress_ud;
 };
 
 /* ---- mode helpers shared by rules (rules/modes.c) ---- */

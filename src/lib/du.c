@@ -1,0 +1,4 @@
+/* du.c - STUB: to be written. */
+#include "config.h"
+
+#include "zl_internal.h"

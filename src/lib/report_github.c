@@ -1,0 +1,4 @@
+/* report_github.c - STUB: to be written. */
+#include "config.h"
+
+#include "zl_internal.h"

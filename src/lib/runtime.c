@@ -1,0 +1,4 @@
+/* runtime.c - STUB: to be written. */
+#include "config.h"
+
+#include "zl_internal.h"
