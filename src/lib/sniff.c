@@ -229,3 +229,203 @@ int zl_entry_magic(zl_archive *ar, const zl_entry *e, char *buf, size_t size, zl
         snprintf(buf, size, "%s", desc);
     return ZL_OK;
 }
+
+/* ---- what a native entry is, in libmagic-like words ---- */
+
+static const char *elf_machine_name(int m)
+{
+    switch (m) {
+    case 2:
+        return "SPARC";
+    case 3:
+        return "i386";
+    case 8:
+        return "MIPS";
+    case 20:
+        return "PowerPC";
+    case 21:
+        return "PowerPC64";
+    case 22:
+        return "S/390";
+    case 40:
+        return "ARM";
+    case 43:
+        return "SPARC V9";
+    case 62:
+        return "x86-64";
+    case 183:
+        return "aarch64";
+    case 243:
+        return "RISC-V";
+    case 258:
+        return "LoongArch";
+    default:
+        return NULL;
+    }
+}
+
+static void describe_elf(const zl_sniff *s, char *buf, size_t size)
+{
+    const char *type;
+    switch (s->elf_type) {
+    case 1:
+        type = "relocatable";
+        break;
+    case 2:
+        type = "executable";
+        break;
+    case 3:
+        type = s->elf_interp ? "pie executable" : "shared object";
+        break;
+    case 4:
+        type = "core file";
+        break;
+    default:
+        type = "object";
+        break;
+    }
+    const char *m = elf_machine_name(s->elf_machine);
+    char mbuf[32];
+    if (m == NULL) {
+        snprintf(mbuf, sizeof mbuf, "machine %d", s->elf_machine);
+        m = mbuf;
+    }
+    snprintf(buf, size, "ELF %s%s %s", s->elf_class == 1 ? "32-bit " : "", m, type);
+}
+
+/* Mach-O cputype (with CPU_ARCH_ABI64 0x01000000 for the 64-bit ones). */
+static const char *macho_cpu_name(uint32_t cpu)
+{
+    switch (cpu) {
+    case 7:
+        return "i386";
+    case 0x01000007:
+        return "x86_64";
+    case 12:
+        return "arm";
+    case 0x0100000c:
+        return "arm64";
+    case 0x0200000c:
+        return "arm64_32";
+    case 18:
+        return "ppc";
+    case 0x01000012:
+        return "ppc64";
+    default:
+        return "unknown cpu";
+    }
+}
+
+static const char *macho_filetype_name(uint32_t t)
+{
+    switch (t) {
+    case 1:
+        return "object";
+    case 2:
+        return "executable";
+    case 6:
+        return "dynamically linked shared library";
+    case 8:
+        return "bundle";
+    case 9:
+        return "dynamically linked shared library stub";
+    default:
+        return "file";
+    }
+}
+
+static void describe_macho(const unsigned char *b, size_t n, char *buf, size_t size)
+{
+    uint32_t m = get32(b, true);
+    if (m == 0xcafebabeu || m == 0xcafebabfu) {
+        /* fat_header then fat_arch entries (20 bytes; 32 for the 64-bit
+         * variant), big-endian; name the archs that lie within the head. */
+        uint32_t nfat = get32(b + 4, true);
+        size_t step = m == 0xcafebabfu ? 32 : 20;
+        int w = snprintf(buf, size, "Mach-O universal binary with %u architecture%s", nfat,
+                         nfat == 1 ? "" : "s");
+        for (uint32_t i = 0; i < nfat && w >= 0 && (size_t)w < size; i++) {
+            size_t off = 8 + (size_t)i * step;
+            if (off + 4 > n)
+                break;
+            w += snprintf(buf + w, size - (size_t)w, "%s%s", i == 0 ? ": " : ", ",
+                          macho_cpu_name(get32(b + off, true)));
+        }
+        return;
+    }
+    bool be = m == 0xfeedfaceu || m == 0xfeedfacfu;
+    bool is64 = m == 0xfeedfacfu || m == 0xcffaedfeu;
+    if (n < 16) {
+        snprintf(buf, size, "Mach-O%s", is64 ? " 64-bit" : "");
+        return;
+    }
+    snprintf(buf, size, "Mach-O%s %s %s", is64 ? " 64-bit" : "", macho_cpu_name(get32(b + 4, be)),
+             macho_filetype_name(get32(b + 12, be)));
+}
+
+static const char *pe_machine_name(uint16_t m)
+{
+    switch (m) {
+    case 0x14c:
+        return "Intel 80386";
+    case 0x8664:
+        return "x86-64";
+    case 0xaa64:
+        return "Aarch64";
+    case 0x1c0:
+        return "ARM";
+    case 0x1c4:
+        return "ARMv7 Thumb";
+    case 0x200:
+        return "Intel Itanium";
+    default:
+        return "unknown machine";
+    }
+}
+
+static void describe_pe(const unsigned char *b, size_t n, char *buf, size_t size)
+{
+    /* COFF header after "PE\0\0": Machine, ..., SizeOfOptionalHeader at 16,
+     * Characteristics at 18; the optional header's magic follows it. */
+    uint32_t lfanew = n >= 0x40 ? get32(b + 0x3c, false) : 0;
+    if (n < 0x40 || lfanew > n || n - lfanew < 24 || memcmp(b + lfanew, "PE\0\0", 4) != 0) {
+        snprintf(buf, size, "MS-DOS executable");
+        return;
+    }
+    const unsigned char *coff = b + lfanew + 4;
+    uint16_t machine = get16(coff, false), chars = get16(coff + 18, false);
+    uint16_t magic = n - lfanew >= 26 ? get16(coff + 20, false) : 0;
+    const char *fmt = magic == 0x20b ? "PE32+" : magic == 0x10b ? "PE32" : "PE";
+    snprintf(buf, size, "%s executable%s %s", fmt, (chars & 0x2000) ? " (DLL)" : "",
+             pe_machine_name(machine));
+}
+
+int zl_entry_describe(zl_archive *ar, zl_entry *e, char *buf, size_t size, zl_error *err)
+{
+    if (size == 0)
+        return zl_error_set(err, ZL_E_INVAL, "no room for a description");
+    buf[0] = '\0';
+    const zl_sniff *s = zl_entry_sniff(ar, e);
+    if (s->kind == ZL_KIND_ELF) {
+        describe_elf(s, buf, size);
+        return ZL_OK;
+    }
+    if (s->kind != ZL_KIND_MACHO && s->kind != ZL_KIND_PE) {
+        /* libmagic's first clause ("Mach-O 64-bit arm64 bundle, flags:..."). */
+        int rc = zl_entry_magic(ar, e, buf, size, err);
+        char *comma = strchr(buf, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        return rc;
+    }
+    unsigned char head[HEAD_MAX];
+    size_t got = 0;
+    int rc = zl_entry_read_head(ar, e, head, sizeof head, &got, err);
+    if (rc != ZL_OK)
+        return rc;
+    if (s->kind == ZL_KIND_MACHO)
+        describe_macho(head, got, buf, size);
+    else
+        describe_pe(head, got, buf, size);
+    return ZL_OK;
+}

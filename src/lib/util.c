@@ -121,8 +121,9 @@ int zl_options_set_runtime(zl_options *o, const char *runtime, zl_error *err)
 {
     unsigned minor = 0;
     char tail = 0;
-    if (runtime == NULL || sscanf(runtime, "python3.%u%c", &minor, &tail) != 1 || minor < 9 ||
-        minor > 14)
+    /* The runtime table (runtime.c) is the one list of runtimes. */
+    if (runtime == NULL || sscanf(runtime, "python3.%u%c", &minor, &tail) != 1 || minor > 99 ||
+        zl_runtime_find((int)minor) == NULL)
         return zl_error_set(err, ZL_E_INVAL, "unknown runtime '%s' (expected python3.9 .. python3.14)",
                             runtime ? runtime : "");
     o->runtime_minor = (int)minor;
