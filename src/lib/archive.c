@@ -384,6 +384,14 @@ int zl_entry_verify(zl_archive *ar, const zl_entry *e, zl_error *err)
         if (n == 0)
             break;
         total += (uint64_t)n;
+        /* Data going on past its declared size is damage (or a bomb):
+         * stop instead of inflating it all. */
+        if (total > e->size) {
+            rc = zl_error_set(err, ZL_E_CORRUPT,
+                              "%s: entry '%s': more data than its declared %llu bytes", ar->path,
+                              e->name, (unsigned long long)e->size);
+            break;
+        }
     }
     if (rc == ZL_OK && total != e->size)
         rc = zl_error_set(err, ZL_E_CORRUPT,

@@ -49,8 +49,42 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
     return 0;
 }
 
-/* Finds the central directory: offset, size and entry count. */
-static int find_cd(const zl_archive *ar, uint64_t *cd_off, uint64_t *cd_size, uint64_t *count)
+/* The stored name bytes are the entry's name as libzip reports it (which
+ * turns a NUL byte into a space). */
+static bool same_name(const unsigned char *stored, size_t n, const zl_entry *e)
+{
+    if (n != e->name_len)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (stored[k] != (unsigned char)e->name[k] && !(stored[k] == 0 && e->name[k] == ' '))
+            return false;
+    return true;
+}
+
+/* libzip reports the name of an Info-ZIP Unicode Path extra field (0x7075:
+ * version, CRC of the stored name, UTF-8 name) instead of the stored one:
+ * 1 when the extra fields x[0..len) carry exactly e's name that way. */
+static bool unicode_path_is(const unsigned char *x, size_t len, const zl_entry *e)
+{
+    const unsigned char *end = x + len;
+    while (end - x >= 4) {
+        uint16_t id = le16(x), flen = le16(x + 2);
+        if (flen > end - x - 4)
+            return false;
+        if (id == 0x7075 && flen >= 5 && x[4] == 1)
+            return (size_t)(flen - 5) == e->name_len &&
+                   memcmp(x + 9, e->name, e->name_len) == 0;
+        x += 4 + flen;
+    }
+    return false;
+}
+
+/* Finds the central directory: offset, size and entry count, from the
+ * end record that lies before *below (start with *below = UINT64_MAX;
+ * *below becomes the record's position, for trying the next one: an
+ * archive comment may hold another end record). */
+static int find_cd(const zl_archive *ar, uint64_t *below, uint64_t *cd_off, uint64_t *cd_size,
+                   uint64_t *count)
 {
     uint64_t size = ar->file_size;
     size_t tail = size < 65557 ? (size_t)size : 65557;
@@ -63,12 +97,12 @@ static int find_cd(const zl_archive *ar, uint64_t *cd_off, uint64_t *cd_size, ui
     if (read_at(ar->fd, buf, tail, size - tail) != 0)
         goto out;
     for (size_t i = tail - 22 + 1; i-- > 0;) {
-        if (le32(buf + i) != SIG_EOCD)
+        uint64_t eocd_pos = size - tail + i;
+        if (eocd_pos >= *below || le32(buf + i) != SIG_EOCD)
             continue;
         /* The comment must reach exactly to the end of the file (or fewer bytes). */
         if (i + 22 + le16(buf + i + 20) > tail)
             continue;
-        uint64_t eocd_pos = size - tail + i;
         *count = le16(buf + i + 10);
         *cd_size = le32(buf + i + 12);
         *cd_off = le32(buf + i + 16);
@@ -77,7 +111,7 @@ static int find_cd(const zl_archive *ar, uint64_t *cd_off, uint64_t *cd_size, ui
             unsigned char loc[20], e64[56];
             if (read_at(ar->fd, loc, 20, eocd_pos - 20) == 0 && le32(loc) == SIG_EOCD64_LOC) {
                 uint64_t e64_off = le64(loc + 8);
-                if (e64_off + 56 <= eocd_pos && read_at(ar->fd, e64, 56, e64_off) == 0 &&
+                if (e64_off <= eocd_pos - 56 && read_at(ar->fd, e64, 56, e64_off) == 0 &&
                     le32(e64) == SIG_EOCD64) {
                     *count = le64(e64 + 32);
                     *cd_size = le64(e64 + 40);
@@ -86,7 +120,8 @@ static int find_cd(const zl_archive *ar, uint64_t *cd_off, uint64_t *cd_size, ui
             }
         }
         if (*cd_off > size || *cd_size > size - *cd_off)
-            goto out;
+            continue;
+        *below = eocd_pos;
         rc = 0;
         break;
     }
@@ -95,21 +130,10 @@ out:
     return rc;
 }
 
-int zl_archive_scan_cd(zl_archive *ar)
+/* Reads the central directory at cd_off into the entry table; true when
+ * every record matched libzip's entry in order. */
+static bool read_cd(zl_archive *ar, const unsigned char *cd, uint64_t cd_size)
 {
-    uint64_t cd_off = 0, cd_size = 0, count = 0;
-    ar->cd_ok = false;
-    if (find_cd(ar, &cd_off, &cd_size, &count) != 0 || count != ar->n_entries)
-        return ZL_OK; /* libzip opened it another way: the offsets stay unknown */
-    if (cd_size > ((uint64_t)1 << 32))
-        return ZL_OK;
-    unsigned char *cd = malloc(cd_size ? (size_t)cd_size : 1);
-    if (cd == NULL)
-        return ZL_E_NOMEM;
-    if (read_at(ar->fd, cd, (size_t)cd_size, cd_off) != 0) {
-        free(cd);
-        return ZL_OK;
-    }
     size_t pos = 0;
     size_t i = 0;
     for (; i < ar->n_entries; i++) {
@@ -120,26 +144,26 @@ int zl_archive_scan_cd(zl_archive *ar)
         if (pos + 46 + n + m + k > cd_size)
             break;
         zl_entry *e = &ar->entries[i];
-        if (n != e->name_len || memcmp(h + 46, e->name, n) != 0)
+        if (!same_name(h + 46, n, e) && !unicode_path_is(h + 46 + n, m, e))
             break; /* not the order libzip saw: give up rather than guess */
         uint64_t usize = le32(h + 24), csize = le32(h + 20), off = le32(h + 42);
         /* zip64 extra: the fields present are those whose 32-bit value is all ones. */
         const unsigned char *x = h + 46 + n, *xend = x + m;
-        while (x + 4 <= xend) {
+        while (xend - x >= 4) {
             uint16_t id = le16(x), len = le16(x + 2);
-            if (x + 4 + len > xend)
+            if (len > xend - x - 4)
                 break;
             if (id == 0x0001) {
                 const unsigned char *f = x + 4, *fend = x + 4 + len;
-                if (usize == 0xffffffffu && f + 8 <= fend) {
+                if (usize == 0xffffffffu && fend - f >= 8) {
                     usize = le64(f);
                     f += 8;
                 }
-                if (csize == 0xffffffffu && f + 8 <= fend) {
+                if (csize == 0xffffffffu && fend - f >= 8) {
                     csize = le64(f);
                     f += 8;
                 }
-                if (off == 0xffffffffu && f + 8 <= fend)
+                if (off == 0xffffffffu && fend - f >= 8)
                     off = le64(f);
                 break;
             }
@@ -150,10 +174,108 @@ int zl_archive_scan_cd(zl_archive *ar)
         e->cd_comp_size = csize;
         pos += 46 + n + m + k;
     }
-    free(cd);
-    ar->cd_ok = i == ar->n_entries;
-    ar->cd_offset = cd_off;
+    return i == ar->n_entries;
+}
+
+int zl_archive_scan_cd(zl_archive *ar)
+{
+    uint64_t below = UINT64_MAX;
+    ar->cd_ok = false;
+    /* At most a few candidates: each must be a whole end record. */
+    for (int tries = 0; tries < 8; tries++) {
+        uint64_t cd_off = 0, cd_size = 0, count = 0;
+        if (find_cd(ar, &below, &cd_off, &cd_size, &count) != 0)
+            return ZL_OK; /* libzip opened it another way: the offsets stay unknown */
+        if (count != ar->n_entries || cd_size > ((uint64_t)1 << 32))
+            continue;
+        unsigned char *cd = malloc(cd_size ? (size_t)cd_size : 1);
+        if (cd == NULL)
+            return ZL_E_NOMEM;
+        bool ok = read_at(ar->fd, cd, (size_t)cd_size, cd_off) == 0 && read_cd(ar, cd, cd_size);
+        free(cd);
+        if (ok) {
+            ar->cd_ok = true;
+            ar->cd_offset = cd_off;
+            return ZL_OK;
+        }
+    }
     return ZL_OK;
+}
+
+/* Applies the local header's zip64 extra to the fields stored as all ones
+ * (APPNOTE 4.5.3: the local extra holds the uncompressed size, then the
+ * compressed size). */
+static int apply_local_zip64(const zl_archive *ar, const zl_entry *e, zl_local *out)
+{
+    if (out->extra_len < 4 || (out->size != 0xffffffffu && out->comp_size != 0xffffffffu))
+        return ZL_OK;
+    unsigned char *x = malloc(out->extra_len);
+    if (x == NULL)
+        return ZL_E_NOMEM;
+    if (read_at(ar->fd, x, out->extra_len, e->lh_offset + 30 + out->name_len) == 0) {
+        const unsigned char *p = x, *end = x + out->extra_len;
+        while (end - p >= 4) {
+            uint16_t id = le16(p), len = le16(p + 2);
+            if (len > end - p - 4)
+                break;
+            if (id == 0x0001) {
+                const unsigned char *f = p + 4, *fend = p + 4 + len;
+                if (out->size == 0xffffffffu && fend - f >= 8) {
+                    out->size = le64(f);
+                    f += 8;
+                    out->zip64 = true;
+                }
+                if (out->comp_size == 0xffffffffu && fend - f >= 8) {
+                    out->comp_size = le64(f);
+                    out->zip64 = true;
+                }
+                break;
+            }
+            p += 4 + len;
+        }
+    }
+    free(x);
+    return ZL_OK;
+}
+
+/* The data descriptor after the entry's data: with or without its
+ * signature, 32- or 64-bit sizes. The reading that agrees with the
+ * central directory wins; else the first plausible one is reported. */
+static void read_descriptor(const zl_archive *ar, const zl_entry *e, zl_local *out)
+{
+    unsigned char d[24];
+    uint64_t off = out->data_offset;
+    if (off > ar->file_size || e->cd_comp_size > ar->file_size - off)
+        return;
+    off += e->cd_comp_size;
+    size_t avail = ar->file_size - off < sizeof d ? (size_t)(ar->file_size - off) : sizeof d;
+    if (avail < 12 || read_at(ar->fd, d, avail, off) != 0)
+        return;
+    bool sig = le32(d) == 0x08074b50u;
+    bool first = true;
+    for (int skip = sig ? 4 : 0; skip >= 0; skip -= 4) {
+        for (int wide = 0; wide <= 1; wide++) {
+            size_t need = (size_t)skip + (wide ? 20 : 12);
+            if (need > avail)
+                continue;
+            const unsigned char *b = d + skip;
+            uint32_t crc = le32(b);
+            uint64_t cs = wide ? le64(b + 4) : le32(b + 4);
+            uint64_t us = wide ? le64(b + 12) : le32(b + 8);
+            bool agrees = crc == e->crc && cs == e->cd_comp_size && us == e->size;
+            if (first || agrees) {
+                out->dd_found = true;
+                out->dd_crc = crc;
+                out->dd_comp_size = cs;
+                out->dd_size = us;
+                first = false;
+            }
+            if (agrees)
+                return;
+        }
+        if (skip == 0)
+            break;
+    }
 }
 
 int zl_entry_local(const zl_archive *ar, const zl_entry *e, zl_local *out)
@@ -174,15 +296,24 @@ int zl_entry_local(const zl_archive *ar, const zl_entry *e, zl_local *out)
     out->extra_len = le16(h + 28);
     out->data_offset = e->lh_offset + 30 + out->name_len + out->extra_len;
     out->name_matches = false;
-    if (out->name_len == e->name_len && out->data_offset <= ar->file_size) {
-        char stackbuf[256];
-        char *nb = out->name_len <= sizeof stackbuf ? stackbuf : malloc(out->name_len);
+    if (out->data_offset <= ar->file_size) {
+        /* Name and extra fields together (at most 128 KiB). */
+        size_t hl = (size_t)out->name_len + out->extra_len;
+        unsigned char stackbuf[512];
+        unsigned char *nb = hl <= sizeof stackbuf ? stackbuf : malloc(hl ? hl : 1);
         if (nb == NULL)
             return ZL_E_NOMEM;
-        if (read_at(ar->fd, nb, out->name_len, e->lh_offset + 30) == 0)
-            out->name_matches = memcmp(nb, e->name, out->name_len) == 0;
+        if (read_at(ar->fd, nb, hl, e->lh_offset + 30) == 0)
+            out->name_matches = same_name(nb, out->name_len, e) ||
+                                unicode_path_is(nb + out->name_len, out->extra_len, e);
         if (nb != stackbuf)
             free(nb);
     }
+    if (out->data_offset > ar->file_size)
+        return ZL_OK;
+    if (apply_local_zip64(ar, e, out) != ZL_OK)
+        return ZL_E_NOMEM;
+    if (out->flags & 0x08)
+        read_descriptor(ar, e, out);
     return ZL_OK;
 }
