@@ -136,12 +136,18 @@ START_TEST(test_pycache_entries)
                                      "pkg/__pycache__/mod.cpython-312.pyc,"
                                      "pkg/__pycache__/mod.cpython-312.opt-1.pyc,legacy.pyc");
     ck_assert_str_eq(edit_names(&t, f, ZL_EDIT_DELETE, true), entry_names(f));
+    /* Every pyc records mtime 0x66000000 and size 16: stale against its
+     * .py (2024-01-02 03:04:06 UTC = 1704164646), only.pyc has no .py. */
     ck_assert_str_eq(f->message,
                      "5 bytecode entries (128 B) that Python cannot refresh in the read-only "
-                     "/var/task");
+                     "/var/task; 4 timestamp-validated against a .py whose mtime or size they do not match "
+                     "(recompiled on every cold start, never used)");
     ck_assert_str_eq(finding_entry(f, "pkg/__pycache__/__init__.cpython-311.pyc")->detail,
-                     "CPython 3.11 bytecode");
-    ck_assert_str_eq(finding_entry(f, "legacy.pyc")->detail, "");
+                     "CPython 3.11 bytecode; stale: records mtime 1711276032 and size 16, "
+                     "pkg/__init__.py extracts with 1704164646 and 0");
+    ck_assert_str_eq(finding_entry(f, "legacy.pyc")->detail,
+                     "CPython 3.11 bytecode (by its magic number); stale: records mtime "
+                     "1711276032 and size 16, legacy.py extracts with 1704164646 and 6");
     ck_assert_int_eq(f->fix_safe, 1);
     ck_assert_str_eq(f->fix_description, "delete the bytecode files and __pycache__ folders");
     tcheck_free(&t);
@@ -150,18 +156,22 @@ START_TEST(test_pycache_entries)
     f = tcheck_finding(&t, "ZL401");
     ck_assert_str_eq(f->message,
                      "5 bytecode entries (128 B) that Python cannot refresh in the read-only "
-                     "/var/task; 1 of them for another CPython than python3.12");
+                     "/var/task; 2 of them for another CPython than python3.12; 4 timestamp-validated against a .py whose mtime or size they do not match "
+                     "(recompiled on every cold start, never used)");
     ck_assert_str_eq(finding_entry(f, "pkg/__pycache__/__init__.cpython-311.pyc")->detail,
-                     "CPython 3.11 bytecode, the runtime is python3.12");
+                     "CPython 3.11 bytecode, the runtime is python3.12; stale: records mtime "
+                     "1711276032 and size 16, pkg/__init__.py extracts with 1704164646 and 0");
     ck_assert_str_eq(finding_entry(f, "pkg/__pycache__/mod.cpython-312.opt-1.pyc")->detail,
-                     "CPython 3.12 bytecode");
+                     "CPython 3.12 bytecode; stale: records mtime 1711276032 and size 16, "
+                     "pkg/mod.py extracts with 1704164646 and 6");
     tcheck_free(&t);
 
     run(&t, "zl401-fire-pycache.zip", 11, 0);
     f = tcheck_finding(&t, "ZL401");
     ck_assert_str_eq(f->message,
                      "5 bytecode entries (128 B) that Python cannot refresh in the read-only "
-                     "/var/task; 2 of them for another CPython than python3.11");
+                     "/var/task; 2 of them for another CPython than python3.11; 4 timestamp-validated against a .py whose mtime or size they do not match "
+                     "(recompiled on every cold start, never used)");
     tcheck_free(&t);
 }
 END_TEST

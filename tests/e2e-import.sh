@@ -4,7 +4,8 @@
 # realistic package with the usual mistakes (tests/e2e-build-package.sh),
 # show that Lambda's user could not import it, fix it, and show that the
 # same user now imports it and calls the handler, getting the same answer
-# the original tree gives, from the package's own files only.
+# the original tree gives, from the package's own files only. Then the
+# same for `fix --reproducible` (run_reproducible).
 #
 # Needs root (to become `nobody`), python3 with pip, zip and unzip; exits
 # 77 (skipped) without them. Environment: ZIPLINT (the built binary),
@@ -341,6 +342,62 @@ EOF
     after=$(stat -c '%i %y %s' "$zip")
     [ "$before" = "$after" ] && ok "a second fix leaves the archive untouched (inode, mtime)" ||
         bad "a second fix rewrote the archive ($before -> $after)"
+
+    run_reproducible
+}
+
+# fix --reproducible on the original package: the canonical form, which
+# still imports as nobody with the same answer, is ZL701-quiet, is left
+# untouched by a second run, and equals a plain fix made reproducible.
+run_reproducible() {
+    rz=$k/repro.zip
+    cp "$k/orig.zip" "$rz"
+    "$ZIPLINT" fix --reproducible "$rz" >"$k/fixr.out" 2>&1
+    st=$?
+    [ $st -eq 0 ] && ok "fix --reproducible exits 0" ||
+        { bad "fix --reproducible exited $st"; sed 's/^/  /' "$k/fixr.out"; }
+    unzip -tq "$rz" >"$k/unzip-tr.out" 2>&1 && ok "unzip -t passes on the reproducible archive" ||
+        { bad "unzip -t fails on the reproducible archive"; sed 's/^/  /' "$k/unzip-tr.out"; }
+    "$ZIPLINT" check --reproducible --format json "$rz" >"$k/checkr.json" 2>"$k/checkr.err"
+    st=$?
+    [ $st -eq 0 ] && ok "check --reproducible exits 0 after fix --reproducible" ||
+        { bad "check --reproducible exited $st"; cat "$k/checkr.err"; }
+    json_codes "$k/checkr.json" >"$k/codesr" 2>&1 || bad "check's JSON does not parse"
+    echo "  left after fix --reproducible: $(tr '\n' ' ' <"$k/codesr")"
+    grep -q '^ZL701:' "$k/codesr" && bad "ZL701 fires on fix --reproducible's own output" ||
+        ok "ZL701 quiet after fix --reproducible"
+    grep -q ':error$' "$k/codesr" && bad "an error is left after fix --reproducible"
+    mkdir "$k/repro-after"
+    unzip -q "$rz" -d "$k/repro-after" || bad "unzip of the reproducible package failed"
+    if compare_trees "$kind" "$tree" "$rz" "$k/repro-after" >"$k/comparer.out" 2>&1; then
+        ok "reproducible: every kept file has its original bytes and modes $(tail -n 1 "$k/comparer.out")"
+    else
+        bad "the reproducible archive's contents differ from the original tree:"
+        cat "$k/comparer.out"
+    fi
+    if probe nobody "$k/repro-after" ok "$k/repro-after.json"; then
+        ok "after fix --reproducible, nobody imports the handler and calls it"
+    else
+        bad "after fix --reproducible, the import as nobody fails:"
+        sed 's/^/  /' "$k/repro-after.json" "$k/repro-after.json.err"
+    fi
+    "$PYTHON" -c '
+import json, sys
+ref = json.load(open(sys.argv[1]))["result"]
+got = json.load(open(sys.argv[2]))["result"]
+sys.exit(0 if ref and ref == got else 1)' "$k/ref.json" "$k/repro-after.json" 2>/dev/null &&
+        ok "reproducible: the handler answers as the original tree did" ||
+        bad "reproducible: the handler's answer changed"
+    before=$(stat -c '%i %y %s' "$rz")
+    "$ZIPLINT" fix --reproducible "$rz" >"$k/fixr2.out" 2>&1 || bad "a second fix --reproducible failed"
+    after=$(stat -c '%i %y %s' "$rz")
+    [ "$before" = "$after" ] && ok "a second fix --reproducible leaves it untouched (inode, mtime)" ||
+        bad "a second fix --reproducible rewrote it ($before -> $after)"
+    # the plainly fixed package, made reproducible: the same bytes
+    cp "$zip" "$k/plain-then-repro.zip"
+    "$ZIPLINT" fix --reproducible "$k/plain-then-repro.zip" >/dev/null 2>&1
+    cmp -s "$k/plain-then-repro.zip" "$rz" && ok "fix, then fix --reproducible, gives the same bytes" ||
+        bad "fix, then fix --reproducible, differs from fix --reproducible"
 }
 
 run_kind wrapped ModuleNotFoundError "ZL101:error ZL201:error ZL202:error ZL401:warning ZL402:warning"

@@ -2,7 +2,11 @@
  * archive through our source into an unnamed file beside the target
  * (fsynced), the new file is read back and checked, and only then is it
  * named and renamed over the target, keeping the original's file mode.
- * Any failure leaves the target byte for byte as it was. */
+ * Any failure leaves the target byte for byte as it was.
+ *
+ * A canonical plan (fix --reproducible) is written by write_canon.c
+ * instead of libzip, into the same staged file, and goes through the same
+ * read-back, naming and renaming. */
 #include "config.h"
 
 #include <errno.h>
@@ -478,6 +482,7 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
     char *tmp = NULL;
     char *target = NULL;
     zip_int64_t *recreated_at = NULL;
+    zl_canon *canon = NULL;
 
     if (ar->za == NULL)
         return zl_error_set(err, ZL_E_INVAL, "%s: the archive was already written", ar->path);
@@ -497,6 +502,9 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
         zip_discard(ar->za);
         ar->za = NULL;
         if ((rc = stage_copy(ar, target, err)) != ZL_OK)
+            goto out;
+    } else if (plan->canonical) {
+        if ((rc = zl_canon_stage(plan, &canon, target, err)) != ZL_OK)
             goto out;
     } else {
         recreated_at = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *recreated_at);
@@ -525,7 +533,11 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
                           "unchanged)", target);
         goto out;
     }
-    if (!zl_plan_is_empty(plan) && (rc = read_back(plan, fd, recreated_at, target, err)) != ZL_OK)
+    if (canon != NULL)
+        rc = zl_canon_read_back(canon, fd, target, err);
+    else if (!zl_plan_is_empty(plan))
+        rc = read_back(plan, fd, recreated_at, target, err);
+    if (rc != ZL_OK)
         goto out;
     if (fchmod(fd, ar->file_mode) != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot set the file mode: %s (the original is "
@@ -550,6 +562,7 @@ out:
     if (fd >= 0)
         close(fd);
     free(recreated_at);
+    zl_canon_free(canon);
     free(target);
     return rc;
 }

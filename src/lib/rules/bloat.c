@@ -3,8 +3,10 @@
  * safe fix rewrites METADATA). ZL403-ZL405 are data: rules/bloat.rules. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../zl_internal.h"
 
@@ -58,15 +60,107 @@ static int cpython_minor(const char *path, size_t n)
     return -1;
 }
 
+/* The CPython 3.X a .pyc magic number belongs to (the ranges CPython's
+ * importlib/_bootstrap_external.py assigns), or -1. */
+static int magic_minor(uint32_t magic)
+{
+    static const struct {
+        unsigned lo, hi;
+        int minor;
+    } ranges[] = {{3390, 3399, 7},  {3400, 3419, 8},  {3420, 3429, 9},  {3430, 3449, 10},
+                  {3450, 3499, 11}, {3500, 3549, 12}, {3550, 3599, 13}, {3600, 3649, 14},
+                  {3650, 3699, 15}};
+    if (((magic >> 16) & 0xffff) != 0x0a0d)
+        return -1;
+    unsigned m = magic & 0xffff;
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+        if (m >= ranges[i].lo && m <= ranges[i].hi)
+            return ranges[i].minor;
+    return -1;
+}
+
+long zl_pyc_source(const zl_archive *ar, const zl_entry *pyc)
+{
+    const char *p = pyc->path;
+    size_t n = pyc->name_len;
+    if (!has_suffix(p, n, ".pyc") && !has_suffix(p, n, ".pyo"))
+        return -1;
+    static const char cache[] = "__pycache__/";
+    const size_t k = sizeof cache - 1;
+    const char *base = p;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == '/')
+            base = p + i + 1;
+    size_t dir_len = (size_t)(base - p);
+    if (dir_len >= k && memcmp(base - k, cache, k) == 0 &&
+        (dir_len == k || base[-(long)k - 1] == '/')) {
+        /* D/__pycache__/NAME.TAG[.opt-N].pyc -> D/NAME.py */
+        const char *dot = memchr(base, '.', n - dir_len);
+        if (dot == NULL || dot == base)
+            return -1;
+        size_t parent = dir_len - k, stem = (size_t)(dot - base);
+        char *src = malloc(parent + stem + 4);
+        if (src == NULL)
+            return -1;
+        memcpy(src, p, parent);
+        memcpy(src + parent, base, stem);
+        memcpy(src + parent + stem, ".py", 3);
+        long r = zl_archive_find(ar, src, parent + stem + 3);
+        free(src);
+        return r;
+    }
+    return zl_archive_find(ar, p, n - 1); /* X.pyc beside X.py */
+}
+
+static uint32_t le32_at(const unsigned char *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+int64_t zl_entry_extracted_mtime(zl_archive *ar, const zl_entry *e)
+{
+    zip_uint16_t len = 0;
+    const zip_uint8_t *ut = NULL;
+    if (ar->za != NULL) {
+        ut = zip_file_extra_field_get_by_id(ar->za, e->index, 0x5455, 0, &len, ZIP_FL_CENTRAL);
+        if (ut == NULL)
+            ut = zip_file_extra_field_get_by_id(ar->za, e->index, 0x5455, 0, &len, ZIP_FL_LOCAL);
+    }
+    if (ut != NULL && len >= 5 && (ut[0] & 1))
+        return (int64_t)(int32_t)le32_at(ut + 1);
+    /* libzip read the DOS fields with mktime (local time); undo that and
+     * read them as UTC, Lambda's time zone. */
+    struct tm tm;
+    time_t t = e->mtime;
+    if (localtime_r(&t, &tm) == NULL)
+        return (int64_t)e->mtime;
+    return (int64_t)timegm(&tm);
+}
+
+int zl_pyc_stale(zl_archive *ar, zl_entry *pyc, const zl_entry *src, int64_t src_mtime)
+{
+    if (pyc->type != ZL_TYPE_FILE || pyc->size < 16)
+        return 0;
+    const zl_sniff *s = zl_entry_sniff(ar, pyc);
+    if (s->kind != ZL_KIND_PYC)
+        return 0;
+    unsigned m = s->pyc_magic & 0xffff;
+    if (m >= 3390 && s->pyc_flags != 0)
+        return 0; /* PEP 552 hash-based (or flags Python rejects anyway) */
+    if (m < 3230)
+        return 0; /* too old to record a size; no Lambda runtime reads it */
+    return s->pyc_mtime != (uint32_t)src_mtime || s->pyc_size != (uint32_t)src->size;
+}
+
 static int check_pycache(zl_ctx *ctx, const zl_rule *rule)
 {
     zl_archive *ar = ctx->ar;
     int runtime = ctx->opt->runtime_minor;
     zl_finding *f = NULL;
-    size_t other = 0;
+    size_t other = 0, stale = 0;
     int rc = ZL_OK;
     for (size_t i = 0; i < ar->n_entries; i++) {
-        const zl_entry *e = &ar->entries[i];
+        zl_entry *e = &ar->entries[i];
         const char *p = e->path;
         size_t n = e->name_len;
         /* Everything under __pycache__/, its own folder entry included:
@@ -83,16 +177,39 @@ static int check_pycache(zl_ctx *ctx, const zl_rule *rule)
         if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
             return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
         int minor = bytecode ? cpython_minor(p, n) : -1;
+        const char *by = "";
+        if (bytecode && minor < 0 && e->size >= 4) {
+            /* No tag in the name (X.pyc beside X.py): the magic number. */
+            const zl_sniff *s = zl_entry_sniff(ar, e);
+            if (s->kind == ZL_KIND_PYC && (minor = magic_minor(s->pyc_magic)) >= 0)
+                by = " (by its magic number)";
+        }
         bool foreign = runtime > 0 && minor >= 0 && minor != runtime;
         other += foreign;
+        /* Timestamp-validated against its .py: Python compares the .py's
+         * mtime and size with the header and recompiles on a mismatch. */
+        char why[160] = "";
+        long si = bytecode ? zl_pyc_source(ar, e) : -1;
+        if (si >= 0) {
+            const zl_entry *src = &ar->entries[si];
+            int64_t mt = zl_entry_extracted_mtime(ar, src);
+            if (zl_pyc_stale(ar, e, src, mt)) {
+                stale++;
+                snprintf(why, sizeof why,
+                         "; stale: records mtime %u and size %u, %s extracts with %lld and %llu",
+                         (unsigned)e->sniff.pyc_mtime, (unsigned)e->sniff.pyc_size, src->name,
+                         (long long)mt, (unsigned long long)src->size);
+            }
+        }
         if (minor < 0)
-            rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_WARNING, NULL);
+            rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_WARNING, "%s", why[0] ? why + 2 : "");
         else if (foreign)
             rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_WARNING,
-                                      "CPython 3.%d bytecode, the runtime is python3.%d", minor,
-                                      runtime);
+                                      "CPython 3.%d bytecode%s, the runtime is python3.%d%s",
+                                      minor, by, runtime, why);
         else
-            rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_WARNING, "CPython 3.%d bytecode", minor);
+            rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_WARNING, "CPython 3.%d bytecode%s%s",
+                                      minor, by, why);
         if (rc != ZL_OK)
             return rc;
         f->bytes += e->size;
@@ -102,19 +219,20 @@ static int check_pycache(zl_ctx *ctx, const zl_rule *rule)
     }
     if (f == NULL)
         return ZL_OK;
-    char bytes[32];
+    char bytes[32], other_s[96] = "", stale_s[160] = "";
     zl_format_bytes(f->bytes, bytes, sizeof bytes);
     if (runtime > 0)
-        rc = zl_finding_set_message(ctx, f,
-                                    "%zu bytecode entries (%s) that Python cannot refresh in the "
-                                    "read-only /var/task; %zu of them for another CPython than "
-                                    "python3.%d",
-                                    f->n_entries, bytes, other, runtime);
-    else
-        rc = zl_finding_set_message(ctx, f,
-                                    "%zu bytecode entries (%s) that Python cannot refresh in the "
-                                    "read-only /var/task",
-                                    f->n_entries, bytes);
+        snprintf(other_s, sizeof other_s, "; %zu of them for another CPython than python3.%d",
+                 other, runtime);
+    if (stale > 0)
+        snprintf(stale_s, sizeof stale_s,
+                 "; %zu timestamp-validated against a .py whose mtime or size they do not match "
+                 "(recompiled on every cold start, never used)",
+                 stale);
+    rc = zl_finding_set_message(ctx, f,
+                                "%zu bytecode entries (%s) that Python cannot refresh in the "
+                                "read-only /var/task%s%s",
+                                f->n_entries, bytes, other_s, stale_s);
     if (rc != ZL_OK)
         return rc;
     return zl_finding_set_fix(ctx, f, true, "delete the bytecode files and __pycache__ folders");
@@ -352,6 +470,11 @@ const zl_rule_def zl_rules_bloat[] = {
      "made by the runtime's own CPython version (the cpython-3XY tag in its name) and is\n"
      "still valid: a timestamp-validated .pyc whose recorded source mtime differs from the\n"
      "extracted .py is recompiled in memory on every cold start and is dead weight.\n"
+     "The message counts both: bytecode for another CPython (by the name's cpython-3XY\n"
+     "tag, else by the magic number), and timestamp-validated .pyc (not PEP 552\n"
+     "hash-based) whose recorded mtime or size differ from their .py entry's size and\n"
+     "the mtime Lambda's extraction gives it: the UT extra field's when the entry has\n"
+     "one (unzip restores it), else its DOS date/time read as UTC (Lambda's time zone).\n"
      "Deleting __pycache__/ folders and *.pyc/*.pyo files that have their .py beside them\n"
      "is always safe (it can cost a little cold-start time). A .pyc with no .py beside it\n"
      "is the only copy of that module: ziplint never deletes it.",
