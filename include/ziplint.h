@@ -226,7 +226,12 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err);
 
 /* ---- reports ---- */
 
-typedef enum zl_format { ZL_FORMAT_TEXT = 0, ZL_FORMAT_JSON = 1 } zl_format;
+typedef enum zl_format {
+    ZL_FORMAT_TEXT = 0,
+    ZL_FORMAT_JSON = 1,
+    ZL_FORMAT_SARIF = 2,  /* SARIF 2.1.0, one run */
+    ZL_FORMAT_GITHUB = 3  /* GitHub Actions workflow commands (::error ...) */
+} zl_format;
 
 typedef struct zl_report_options {
     zl_format format;
@@ -234,6 +239,7 @@ typedef struct zl_report_options {
     int verbosity;  /* -1 quiet, 0 normal, 1 verbose */
     int fixing;     /* 1: this is a fix run */
     zl_severity fail_on; /* text -q shows findings at or above this; ZL_SEV_NONE: none */
+    int statistics; /* 1: one line per rule with its count instead of the findings (text) */
 } zl_report_options;
 
 typedef struct zl_report zl_report;
@@ -247,9 +253,85 @@ int zl_report_archive(zl_report *rep, const char *path, const zl_archive *ar,
                       const zl_result *res, const zl_plan *applied, const char *error);
 /* Writes what remains (the JSON document, the summary line). */
 int zl_report_finish(zl_report *rep, zl_error *err);
+/* SARIF: lists every rule of rs (borrowed; must outlive the report) in
+ * tool.driver.rules. Without it only the rules that fired are listed. */
+void zl_report_set_rules(zl_report *rep, const zl_ruleset *rs);
 
 /* Formats n bytes for people: "1.2 MB", "512 B". Returns buf. */
 char *zl_format_bytes(uint64_t n, char *buf, size_t size);
+
+/* ---- configuration (.ziplint) ----
+ *
+ * An INI file: [ziplint] holds the long options (profile, handler, runtime,
+ * arch, upload, select, ignore, fail-on, layers, layers-size) and rules =
+ * FILE...; [archive "GLOB"] overrides those keys for the archives whose
+ * path, relative to the config file's folder, matches GLOB (fnmatch with
+ * FNM_PATHNAME; the last matching section wins); [per-path-ignores] maps
+ * an entry-name pattern to codes; [hook] paths = GLOB... names what the
+ * pre-push hook checks. A key may repeat: list keys (select, ignore,
+ * layers, rules, paths) accumulate, the others must not repeat. Every
+ * value is checked when the file loads; errors are "file:line: message"
+ * (ZL_E_INVAL). */
+
+typedef struct zl_config zl_config;
+
+/* The .ziplint in start_dir (NULL: the current folder) or the nearest
+ * folder above it: *path_out is a new string the caller frees, or NULL when
+ * there is none (not an error). */
+int zl_config_find(const char *start_dir, char **path_out, zl_error *err);
+/* Reads and checks the config file at path. */
+int zl_config_load(zl_config **out, const char *path, zl_error *err);
+/* The same on text in memory; origin names it in messages and its folder
+ * is the base of relative paths. */
+int zl_config_parse(zl_config **out, const char *origin, const char *text, zl_error *err);
+void zl_config_free(zl_config *cfg);
+/* The file's path as given, and its folder (absolute). */
+const char *zl_config_path(const zl_config *cfg);
+const char *zl_config_dir(const zl_config *cfg);
+/* The value of key for the archive at archive_path (as the user gave it,
+ * relative to the current folder; NULL: [ziplint] only): the last matching
+ * [archive] section's, else [ziplint]'s; NULL when not set. List keys
+ * come back space- (layers, rules, paths) or comma-separated (select,
+ * ignore); paths are absolute (made relative to the config file's folder).
+ * *line (may be NULL) gets the line that set it. */
+const char *zl_config_get(const zl_config *cfg, const char *archive_path, const char *key,
+                          unsigned *line);
+/* Checks the select/ignore values against the rule set (call after the
+ * rule files are loaded): "file:line: unknown rule code or prefix 'X'". */
+int zl_config_check_selection(const zl_config *cfg, const zl_ruleset *rs, zl_error *err);
+/* [hook] paths, each made absolute; n is the count. */
+size_t zl_config_hook_path_count(const zl_config *cfg);
+const char *zl_config_hook_path(const zl_config *cfg, size_t i);
+/* [per-path-ignores]: drops from res every entry whose path matches a
+ * pattern (fnmatch, '*' crosses '/') listing the finding's code (or a
+ * prefix of it), with that entry's edits; a finding left with no entry is
+ * dropped. Findings that list no entries are untouched, and on a fix run
+ * the integrity rules (ZL6xx) are never filtered. res must come from ar. */
+int zl_result_apply_ignores(zl_result *res, const zl_archive *ar, const zl_config *cfg,
+                            zl_error *err);
+
+/* ---- where the bytes go (du) ---- */
+
+#define ZL_BUDGET_BYTES 262144000ULL /* Lambda's 250 MiB unzipped limit */
+
+/* One folder or file of the tree; children largest first. */
+typedef struct zl_du_node {
+    const char *name;  /* last path component ("core"), NUL-terminated; "" for the root */
+    const char *path;  /* full path ("numpy/core/"; folders end with '/') */
+    uint64_t bytes;    /* unzipped bytes of the files under it */
+    uint64_t files;    /* files under it */
+    int is_dir;
+    struct zl_du_node **children; /* largest first (then by name) */
+    size_t n_children;
+} zl_du_node;
+
+typedef struct zl_du zl_du;
+
+/* Builds the tree of the archive's entries in one pass (it does not read
+ * entry data). The tree is independent of ar afterwards. */
+int zl_du_new(zl_du **out, const zl_archive *ar, zl_error *err);
+void zl_du_free(zl_du *du);
+const zl_du_node *zl_du_root(const zl_du *du);
 
 #ifdef __cplusplus
 }

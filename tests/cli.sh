@@ -26,7 +26,7 @@ expect_out "^ziplint $version\$"
 
 for h in --help -h; do
     expect_status 0 "$Z" $h
-    for c in check fix rules explain; do
+    for c in check fix du rules explain hook; do
         expect_out "^  $c "
     done
 done
@@ -34,7 +34,7 @@ done
 expect_status 2 "$Z"
 expect_err '^Usage: ziplint COMMAND'
 
-for c in check fix rules explain; do
+for c in check fix du rules explain hook; do
     expect_status 0 "$Z" $c --help
     expect_out "^Usage: ziplint $c"
     expect_out '--help'
@@ -42,20 +42,30 @@ done
 # check --help lists every check option; fix --help adds its own.
 expect_status 0 "$Z" check --help
 for o in --profile --handler --runtime --arch --layer --layers-size --select --ignore \
-    --fail-on --upload --reproducible --verify --format --color --quiet --verbose; do
+    --fail-on --upload --reproducible --verify --format --color --quiet --verbose --statistics \
+    --config --isolated; do
     expect_out "^ +(-., )?$o( |\$)"
 done
 expect_out '^  -o FILE'
+expect_out '^  -j N'
+expect_out '^  +--format text\|json\|sarif\|github'
 expect_no_out '--unsafe-fixes|--dry-run|--output'
 expect_status 0 "$Z" fix --help
 for o in --unsafe-fixes --dry-run --output --no-verify --exit-non-zero-on-fix --fail-on --format; do
     expect_out "^ +$o( |\$)"
 done
+expect_out '^ +--backup\[=SUFFIX\] '
+expect_status 0 "$Z" du --help
+expect_out '^ +--depth N '
+expect_status 0 "$Z" hook --help
+expect_out '^ +--force '
+expect_out '^  install '
+expect_out '^  run ' 
 
 # The man page documents every option --help prints.
 man=${TESTS_SRCDIR:-$(dirname "$0")}/../doc/ziplint.1
 if [ -f "$man" ]; then
-    for c in check fix; do
+    for c in check fix du hook; do
         "$Z" $c --help | grep -Eo -- '--[a-z-]+' | sort -u >"$TMP/opts"
         while read -r o; do
             # roff writes a minus as \-
@@ -67,6 +77,23 @@ if [ -f "$man" ]; then
             fi
         done <"$TMP/opts"
     done
+    # It renders without a warning, with the sections a man page has.
+    if command -v groff >/dev/null 2>&1; then
+        if groff -t -man -Tutf8 -ww -z "$man" >"$TMP/groff.err" 2>&1 && [ ! -s "$TMP/groff.err" ]; then
+            pass "man page renders without warnings"
+        else
+            fail "groff warns about the man page"
+            sed 's/^/  | /' "$TMP/groff.err"
+        fi
+        groff -t -man -Tutf8 "$man" 2>/dev/null | sed 's/.\x08//g' >"$TMP/man.txt"
+        for sec in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS CONFIGURATION 'EXIT STATUS' EXAMPLES; do
+            if grep -q "^$sec\$" "$TMP/man.txt"; then pass "man section $sec"; else fail "man section $sec missing"; fi
+        done
+        grep -q 'ziplint hook install' "$TMP/man.txt" && pass "man page shows hook install" ||
+            fail "man page lacks hook install"
+    else
+        echo "note: groff not installed; rendering not checked"
+    fi
 else
     fail "no man page at $man"
 fi
@@ -144,8 +171,11 @@ usage_error "unknown command 'lint'" lint "$(fixture $CLEAN)"
 usage_error 'cannot fix standard input' fix -
 usage_error '--output needs exactly one archive' fix --output "$TMP/o.zip" "$(fixture $CLEAN)" "$(fixture $MODES)"
 
-# Options after the archive work too (GNU order).
-expect_status 0 "$Z" check "$(fixture $CLEAN)" --runtime python3.12 --arch arm64 --upload s3 \
+# Options after the archive work too (GNU order). The fixture's bin/tool is
+# x86-64, so --arch arm64 is ZL502's error (exit 1): proof the option took.
+expect_status 1 "$Z" check "$(fixture $CLEAN)" --runtime python3.12 --arch arm64 --upload s3 \
+    --profile function --handler lambda_function.lambda_handler
+expect_status 0 "$Z" check "$(fixture $CLEAN)" --runtime python3.12 --arch x86_64 --upload s3 \
     --profile function --handler lambda_function.lambda_handler
 
 # ---- check: exit statuses ----

@@ -26,6 +26,7 @@ enum cli_opt_id {
     OPT_QUIET = 'q',
     OPT_VERBOSE = 'v',
     OPT_REPORT_FILE = 'o',
+    OPT_JOBS = 'j',
     OPT_PROFILE = 256,
     OPT_HANDLER,
     OPT_RUNTIME,
@@ -44,14 +45,20 @@ enum cli_opt_id {
     OPT_UNSAFE_FIXES,
     OPT_DRY_RUN,
     OPT_OUTPUT,
-    OPT_EXIT_NON_ZERO_ON_FIX
+    OPT_EXIT_NON_ZERO_ON_FIX,
+    OPT_CONFIG,
+    OPT_ISOLATED,
+    OPT_STATISTICS,
+    OPT_BACKUP,
+    OPT_DEPTH,
+    OPT_FORCE
 };
 
 /* One option: a row of a command's table. */
 typedef struct cli_option {
     const char *name; /* long name, without "--" */
     int val;          /* enum cli_opt_id; a letter when the option has a short form */
-    const char *arg;  /* argument placeholder ("ZIP"), or NULL for a flag */
+    const char *arg;  /* argument placeholder ("ZIP"), or NULL for a flag; "[=X]": optional */
     const char *help; /* one line for --help */
 } cli_option;
 
@@ -75,6 +82,8 @@ typedef struct cli_args {
     size_t n_layers;
     int quiet, verbose, verify, no_verify, reproducible, unsafe_fixes, dry_run;
     int exit_non_zero_on_fix, help;
+    const char *config, *jobs, *backup_suffix, *depth;
+    int isolated, statistics, backup, force;
     char **paths; /* the operands (borrowed from argv) */
     size_t n_paths;
 } cli_args;
@@ -85,12 +94,21 @@ typedef struct cli_settings {
     zl_report_options ro;
     zl_severity fail_on;
     const char *color; /* "auto", "always" or "never" */
+    unsigned jobs;     /* -j: archives checked at once (1..64) */
 } cli_settings;
+
+/* argv[0] of the process, for the hook to call ziplint by the same path. */
+extern const char *cli_argv0;
 
 /* The option groups commands combine. */
 extern const cli_option cli_opts_help[];
 extern const cli_option cli_opts_check[];
 extern const cli_option cli_opts_fix[];
+extern const cli_option cli_opts_du[];
+extern const cli_option cli_opts_hook[];
+
+/* The command of this name in main.c's table, or NULL. */
+const cli_command *cli_find_command(const char *name);
 
 /* Parses argv (argv[0] is the command's name) with the command's table
  * into a. Returns ZL_EXIT_OK, or ZL_EXIT_TROUBLE after a message on stderr.
@@ -114,5 +132,7 @@ int cmd_check(const cli_command *cmd, int argc, char **argv);
 int cmd_fix(const cli_command *cmd, int argc, char **argv);
 int cmd_rules(const cli_command *cmd, int argc, char **argv);
 int cmd_explain(const cli_command *cmd, int argc, char **argv);
+int cmd_du(const cli_command *cmd, int argc, char **argv);
+int cmd_hook(const cli_command *cmd, int argc, char **argv);
 
 #endif /* ZL_CLI_H */

@@ -14,18 +14,34 @@
 static const cli_option *const check_groups[] = {cli_opts_check, cli_opts_help, NULL};
 static const cli_option *const fix_groups[] = {cli_opts_check, cli_opts_fix, cli_opts_help, NULL};
 static const cli_option *const help_groups[] = {cli_opts_help, NULL};
+static const cli_option *const du_groups[] = {cli_opts_du, cli_opts_help, NULL};
+static const cli_option *const hook_groups[] = {cli_opts_hook, cli_opts_help, NULL};
+
+const char *cli_argv0 = "ziplint";
 
 static const cli_command commands[] = {
     {"check", "[OPTIONS] ZIP...",
      "Report what would make these Lambda packages fail; never writes.", cmd_check, check_groups},
     {"fix", "[OPTIONS] ZIP...", "Apply the fixes in place, then report what is left.", cmd_fix,
      fix_groups},
+    {"du", "[OPTIONS] ZIP", "Show where the unzipped bytes go, largest first.", cmd_du,
+     du_groups},
     {"rules", "", "List every rule: code, name, severity, fix.", cmd_rules, help_groups},
     {"explain", "CODE", "What a rule checks, why, and how to fix it by hand.", cmd_explain,
      help_groups},
+    {"hook", "install [--force]", "Install a git pre-push hook that checks the packages.",
+     cmd_hook, hook_groups},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+const cli_command *cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
 
 static void usage(FILE *fp)
 {
@@ -34,7 +50,7 @@ static void usage(FILE *fp)
     for (size_t i = 0; i < N_COMMANDS; i++) {
         char left[64];
         snprintf(left, sizeof left, "  %s %s", commands[i].name, commands[i].synopsis);
-        fprintf(fp, "%-28s%s\n", left, commands[i].summary);
+        fprintf(fp, "%-30s%s\n", left, commands[i].summary);
     }
     fprintf(fp, "\nOptions:\n"
                 "  -h, --help                show this help and exit\n"
@@ -64,6 +80,8 @@ int main(int argc, char **argv)
     /* A file-size limit must fail the write (EFBIG, reported, original
      * intact) rather than kill the process half-way. */
     signal(SIGXFSZ, SIG_IGN);
+    if (argc > 0 && argv[0] != NULL)
+        cli_argv0 = argv[0];
 
     if (argc < 2) {
         usage(stderr);

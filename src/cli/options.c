@@ -35,8 +35,12 @@ const cli_option cli_opts_check[] = {
      "how the package reaches Lambda: direct makes ZL302 an error"},
     {"reproducible", OPT_REPRODUCIBLE, NULL, "also report ZL701 (nondeterministic archive)"},
     {"verify", OPT_VERIFY, NULL, "decompress every entry and check its CRC (ZL606)"},
-    {"format", OPT_FORMAT, "text|json", "output format (default text)"},
+    {"format", OPT_FORMAT, "text|json|sarif|github", "output format (default text)"},
     {NULL, OPT_REPORT_FILE, "FILE", "write the report to FILE instead of standard output"},
+    {"statistics", OPT_STATISTICS, NULL, "one line per rule with its count, instead of the findings"},
+    {"config", OPT_CONFIG, "FILE", "use this config file instead of the nearest .ziplint"},
+    {"isolated", OPT_ISOLATED, NULL, "use no config file"},
+    {NULL, OPT_JOBS, "N", "check N archives at once (default 1)"},
     {"color", OPT_COLOR, "auto|always|never",
      "colour the text report (default auto; honours NO_COLOR)"},
     {"quiet", OPT_QUIET, NULL, "only the findings at or above --fail-on, and the summary"},
@@ -51,8 +55,25 @@ const cli_option cli_opts_fix[] = {
     {"output", OPT_OUTPUT, "FILE",
      "write the result to FILE (always) and leave the original alone"},
     {"no-verify", OPT_NO_VERIFY, NULL, "do not check every entry's CRC before fixing"},
+    {"backup", OPT_BACKUP, "[=SUFFIX]",
+     "copy the original to ZIP.bak (or ZIP+SUFFIX) before rewriting it"},
     {"exit-non-zero-on-fix", OPT_EXIT_NON_ZERO_ON_FIX, NULL,
      "exit status 1 when anything was changed"},
+    {NULL, 0, NULL, NULL},
+};
+
+/* du */
+const cli_option cli_opts_du[] = {
+    {"depth", OPT_DEPTH, "N", "levels of folders to show (default 2)"},
+    {"format", OPT_FORMAT, "text|json", "output format (default text)"},
+    {NULL, OPT_REPORT_FILE, "FILE", "write the tree to FILE instead of standard output"},
+    {"verbose", OPT_VERBOSE, NULL, "show every child, not only the largest"},
+    {NULL, 0, NULL, NULL},
+};
+
+/* hook */
+const cli_option cli_opts_hook[] = {
+    {"force", OPT_FORCE, NULL, "replace a pre-push hook that ziplint did not write"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -63,7 +84,9 @@ static void print_option(const cli_option *o, FILE *fp)
     char left[96];
     int n;
     int has_short = o->val > 0 && o->val < 256;
-    if (o->name == NULL)
+    if (o->name != NULL && o->arg != NULL && o->arg[0] == '[')
+        n = snprintf(left, sizeof left, "      --%s%s", o->name, o->arg);
+    else if (o->name == NULL)
         n = snprintf(left, sizeof left, "  -%c%s%s", o->val, o->arg ? " " : "",
                      o->arg ? o->arg : "");
     else
@@ -200,6 +223,28 @@ static int store_option(cli_args *a, int val, const char *arg)
     case OPT_EXIT_NON_ZERO_ON_FIX:
         a->exit_non_zero_on_fix = 1;
         break;
+    case OPT_CONFIG:
+        a->config = arg;
+        break;
+    case OPT_ISOLATED:
+        a->isolated = 1;
+        break;
+    case OPT_STATISTICS:
+        a->statistics = 1;
+        break;
+    case OPT_JOBS:
+        a->jobs = arg;
+        break;
+    case OPT_BACKUP:
+        a->backup = 1;
+        a->backup_suffix = arg;
+        break;
+    case OPT_DEPTH:
+        a->depth = arg;
+        break;
+    case OPT_FORCE:
+        a->force = 1;
+        break;
     default:
         break;
     }
@@ -230,8 +275,12 @@ int cli_args_parse(const cli_command *cmd, int argc, char **argv, cli_args *a)
     for (const cli_option *const *g = cmd->options; *g != NULL; g++) {
         for (const cli_option *o = *g; o->val != 0; o++) {
             if (o->name != NULL)
-                longs[n_long++] = (struct option){o->name, o->arg ? required_argument : no_argument,
-                                                  NULL, o->val};
+                longs[n_long++] = (struct option){
+                    o->name,
+                    o->arg == NULL  ? no_argument
+                    : o->arg[0] == '[' ? optional_argument
+                                       : required_argument,
+                    NULL, o->val};
             if (o->val < 256 && n_short + 3 < sizeof shorts) {
                 shorts[n_short++] = (char)o->val;
                 if (o->arg)
@@ -315,7 +364,9 @@ static int one_of(const char *s, const char *const *words)
 
 int cli_args_validate(const cli_command *cmd, const cli_args *a, int fixing, cli_settings *s)
 {
-    static const char *const formats[] = {"text", "json", NULL};
+    static const char *const formats[] = {"text", "json", "sarif", "github", NULL};
+    static const zl_format format_ids[] = {ZL_FORMAT_TEXT, ZL_FORMAT_JSON, ZL_FORMAT_SARIF,
+                                           ZL_FORMAT_GITHUB};
     static const char *const colors[] = {"auto", "always", "never", NULL};
     static const char *const uploads[] = {"direct", "s3", NULL};
     zl_error err;
@@ -333,9 +384,30 @@ int cli_args_validate(const cli_command *cmd, const cli_args *a, int fixing, cli
     if (a->format != NULL) {
         int f = one_of(a->format, formats);
         if (f < 0)
-            return cli_usage_error(cmd, "unknown format '%s' (expected text or json)", a->format);
-        s->ro.format = f == 1 ? ZL_FORMAT_JSON : ZL_FORMAT_TEXT;
+            return cli_usage_error(
+                cmd, "unknown format '%s' (expected text, json, sarif or github)", a->format);
+        s->ro.format = format_ids[f];
     }
+    if (a->statistics && s->ro.format != ZL_FORMAT_TEXT)
+        return cli_usage_error(cmd, "--statistics is a text report; it cannot be used with "
+                                    "--format %s",
+                               a->format);
+    if (a->config != NULL && a->isolated)
+        return cli_usage_error(cmd, "--config and --isolated cannot be used together");
+    s->jobs = 1;
+    if (a->jobs != NULL) {
+        uint64_t j = 0;
+        if (parse_bytes(a->jobs, &j) != 0 || j < 1 || j > 64)
+            return cli_usage_error(cmd, "bad -j '%s' (expected a number from 1 to 64)", a->jobs);
+        s->jobs = (unsigned)j;
+    }
+    if (a->backup && a->backup_suffix != NULL &&
+        (a->backup_suffix[0] == '\0' || strchr(a->backup_suffix, '/') != NULL))
+        return cli_usage_error(cmd, "bad --backup suffix '%s' (expected e.g. .orig, no '/')",
+                               a->backup_suffix);
+    if (a->backup && a->output != NULL)
+        return cli_usage_error(cmd, "--backup and --output cannot be used together (--output "
+                                    "leaves the original alone)");
     if (a->color != NULL) {
         if (one_of(a->color, colors) < 0)
             return cli_usage_error(cmd, "unknown colour mode '%s' (expected auto, always or never)",
@@ -392,5 +464,6 @@ int cli_args_validate(const cli_command *cmd, const cli_args *a, int fixing, cli
     /* A dry run fixes nothing: its report is a check's. */
     s->ro.fixing = fixing && !a->dry_run;
     s->ro.fail_on = s->fail_on;
+    s->ro.statistics = a->statistics;
     return ZL_EXIT_OK;
 }

@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -14,14 +16,18 @@ int zl_report_new(zl_report **out, FILE *fp, const zl_report_options *ro, zl_err
     *out = NULL;
     if (fp == NULL || ro == NULL)
         return zl_error_set(err, ZL_E_INVAL, "report: no stream or options");
-    if (ro->format != ZL_FORMAT_TEXT && ro->format != ZL_FORMAT_JSON)
+    if (ro->format != ZL_FORMAT_TEXT && ro->format != ZL_FORMAT_JSON &&
+        ro->format != ZL_FORMAT_SARIF && ro->format != ZL_FORMAT_GITHUB)
         return zl_error_set(err, ZL_E_INVAL, "report: unknown format %d", (int)ro->format);
+    if (ro->statistics && ro->format != ZL_FORMAT_TEXT)
+        return zl_error_set(err, ZL_E_INVAL, "report: statistics are text only");
     if ((rep = calloc(1, sizeof *rep)) == NULL)
         return zl_error_set(err, ZL_E_NOMEM, "out of memory");
     rep->fp = fp;
     rep->ro = *ro;
-    if (ro->format == ZL_FORMAT_JSON) {
-        int rc = zl_report_json_start(rep, err);
+    if (ro->format == ZL_FORMAT_JSON || ro->format == ZL_FORMAT_SARIF) {
+        int rc = ro->format == ZL_FORMAT_JSON ? zl_report_json_start(rep, err)
+                                              : zl_report_sarif_start(rep, err);
         if (rc != ZL_OK) {
             zl_report_free(rep);
             return rc;
@@ -36,7 +42,82 @@ void zl_report_free(zl_report *rep)
     if (rep == NULL)
         return;
     zl_report_json_free(rep);
+    free(rep->stats);
     free(rep);
+}
+
+void zl_report_set_rules(zl_report *rep, const zl_ruleset *rs)
+{
+    if (rep != NULL)
+        rep->rules = rs;
+}
+
+/* --statistics: adds the finding's entries (1 when it lists none) to its
+ * rule's count. */
+static int count_stat(zl_report *rep, const zl_finding *f)
+{
+    size_t n = f->n_entries > 0 ? f->n_entries : 1;
+    for (size_t i = 0; i < rep->n_stats; i++)
+        if (strcmp(rep->stats[i].rule->code, f->rule->code) == 0) {
+            rep->stats[i].count += n;
+            return ZL_OK;
+        }
+    struct zl_stat *ns = realloc(rep->stats, (rep->n_stats + 1) * sizeof *ns);
+    if (ns == NULL)
+        return ZL_E_NOMEM;
+    rep->stats = ns;
+    ns[rep->n_stats++] = (struct zl_stat){f->rule, n};
+    return ZL_OK;
+}
+
+static int cmp_stat(const void *a, const void *b)
+{
+    const struct zl_stat *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->rule->code, y->rule->code);
+}
+
+/* One line per rule, most entries first: "  528  ZL201  file-mode". */
+static int statistics_finish(zl_report *rep)
+{
+    if (rep->n_stats > 1)
+        qsort(rep->stats, rep->n_stats, sizeof *rep->stats, cmp_stat);
+    for (size_t i = 0; i < rep->n_stats; i++)
+        fprintf(rep->fp, "%5zu  %s  %s\n", rep->stats[i].count, rep->stats[i].rule->code,
+                rep->stats[i].rule->name);
+    return ZL_OK;
+}
+
+char *zl_report_message_with_entries(const zl_finding *f, size_t max)
+{
+    const char *msg = f->message ? f->message : f->rule->summary ? f->rule->summary : "";
+    size_t len = strlen(msg) + 64;
+    size_t shown = f->n_entries < max ? f->n_entries : max;
+    for (size_t i = 0; i < shown; i++)
+        len += strlen(f->entries[i].name) + 2;
+    char *out = malloc(len);
+    if (out == NULL)
+        return NULL;
+    int n = snprintf(out, len, "%s", msg);
+    for (size_t i = 0; i < shown && n >= 0 && (size_t)n < len; i++)
+        n += snprintf(out + n, len - (size_t)n, "%s%s", i == 0 ? ": " : ", ", f->entries[i].name);
+    if (f->n_entries > shown && n >= 0 && (size_t)n < len)
+        snprintf(out + n, len - (size_t)n, " and %zu more", f->n_entries - shown);
+    return out;
+}
+
+char *zl_report_relative_path(const char *path)
+{
+    char cwd[PATH_MAX];
+    if (path[0] == '/' && getcwd(cwd, sizeof cwd) != NULL) {
+        size_t n = strlen(cwd);
+        if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1] != '\0')
+            return zl_strdup(path + n + 1);
+    }
+    if (path[0] == '.' && path[1] == '/' && path[2] != '\0')
+        return zl_strdup(path + 2);
+    return zl_strdup(path);
 }
 
 int zl_report_fix_state(const zl_finding *f)
@@ -87,15 +168,36 @@ int zl_report_archive(zl_report *rep, const char *path, const zl_archive *ar, co
         error = NULL;
         count(rep, res, applied);
     }
-    if (rep->ro.format == ZL_FORMAT_JSON)
+    if (rep->ro.statistics) {
+        for (size_t i = 0; res != NULL && i < zl_result_count(res); i++)
+            if (count_stat(rep, zl_result_finding(res, i)) != ZL_OK)
+                return ZL_E_NOMEM;
+        return ZL_OK;
+    }
+    switch (rep->ro.format) {
+    case ZL_FORMAT_JSON:
         return zl_report_json_archive(rep, path, ar, res, applied, error);
+    case ZL_FORMAT_SARIF:
+        return zl_report_sarif_archive(rep, path, ar, res, applied, error);
+    case ZL_FORMAT_GITHUB:
+        return zl_report_github_archive(rep, path, ar, res, applied, error);
+    case ZL_FORMAT_TEXT:
+        break;
+    }
     return zl_report_text_archive(rep, path, ar, res, applied, error);
 }
 
 int zl_report_finish(zl_report *rep, zl_error *err)
 {
-    int rc = rep->ro.format == ZL_FORMAT_JSON ? zl_report_json_finish(rep, err)
-                                              : zl_report_text_finish(rep, err);
+    int rc = ZL_OK;
+    if (rep->ro.statistics)
+        rc = statistics_finish(rep);
+    else if (rep->ro.format == ZL_FORMAT_JSON)
+        rc = zl_report_json_finish(rep, err);
+    else if (rep->ro.format == ZL_FORMAT_SARIF)
+        rc = zl_report_sarif_finish(rep, err);
+    else if (rep->ro.format == ZL_FORMAT_TEXT)
+        rc = zl_report_text_finish(rep, err);
     if (rc != ZL_OK)
         return rc;
     if (fflush(rep->fp) != 0 || ferror(rep->fp))

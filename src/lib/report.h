@@ -1,5 +1,5 @@
 /* report.h - what report.c shares with the format writers
- * (report_text.c, report_json.c). report.c keeps the totals every format
+ * (report_text.c, report_json.c, report_sarif.c, report_github.c). report.c keeps the totals every format
  * may need and dispatches on the format. */
 #ifndef ZL_REPORT_H
 #define ZL_REPORT_H
@@ -20,7 +20,14 @@ struct zl_report {
     size_t n_fixed_entries; /* after fix: entries changed */
     size_t n_fixed_rules;   /* after fix: plan changes (one per rule) */
     uint64_t fixed_bytes;   /* after fix: bytes saved */
-    struct json_t *json;    /* JSON: the document being built */
+    struct json_t *json;    /* JSON and SARIF: the document being built */
+    const zl_ruleset *rules; /* SARIF: every rule, or NULL (only those that fired) */
+    /* --statistics: entries per rule, over every archive */
+    struct zl_stat {
+        const zl_rule_info *rule;
+        size_t count;
+    } *stats;
+    size_t n_stats;
 };
 
 /* The fix situation of a finding: 1 has a safe edit, 2 only unsafe edits,
@@ -40,5 +47,19 @@ int zl_report_json_archive(zl_report *rep, const char *path, const zl_archive *a
                            const zl_result *res, const zl_plan *applied, const char *error);
 int zl_report_json_finish(zl_report *rep, zl_error *err);
 void zl_report_json_free(zl_report *rep);
+int zl_report_sarif_start(zl_report *rep, zl_error *err);
+int zl_report_sarif_archive(zl_report *rep, const char *path, const zl_archive *ar,
+                            const zl_result *res, const zl_plan *applied, const char *error);
+int zl_report_sarif_finish(zl_report *rep, zl_error *err);
+int zl_report_github_archive(zl_report *rep, const char *path, const zl_archive *ar,
+                             const zl_result *res, const zl_plan *applied, const char *error);
+
+/* The finding's message followed by the names of up to max of its
+ * entries and how many more ("...: a, b and 3 more"); a new string, NULL
+ * on ENOMEM. */
+char *zl_report_message_with_entries(const zl_finding *f, size_t max);
+/* path relative to the current folder when it lies below it, else as
+ * given; a new string, NULL on ENOMEM. */
+char *zl_report_relative_path(const char *path);
 
 #endif /* ZL_REPORT_H */

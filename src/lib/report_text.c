@@ -94,8 +94,10 @@ static void put_fix(zl_report *rep, const zl_finding *f)
     const char *desc = f->fix_description ? f->fix_description : "";
     switch (zl_report_fix_state(f)) {
     case 1:
-        fprintf(fp, "    fix: %ssafe%s, `ziplint fix`%s%s\n", col(rep, C_OK), col(rep, C_RESET),
-                desc[0] ? ": " : "", desc);
+        /* ZL701's fix is the canonical form, which only --reproducible writes. */
+        fprintf(fp, "    fix: %ssafe%s, `ziplint fix%s`%s%s\n", col(rep, C_OK), col(rep, C_RESET),
+                strcmp(f->rule->code, "ZL701") == 0 ? " --reproducible" : "", desc[0] ? ": " : "",
+                desc);
         break;
     case 2:
         fprintf(fp, "    fix: unsafe, only with `ziplint fix --unsafe-fixes`%s%s\n",
