@@ -15,6 +15,7 @@
  * so that every change is credited to exactly one rule. */
 typedef struct merge {
     size_t del_by, ren_by, bs_by, mode_by, rep_by, rc_by;
+    size_t canon_by; /* ZL701: the entry is rewritten in the canonical form */
     size_t strip;
     const char *prefix;
     uint32_t mode;
@@ -54,14 +55,18 @@ static int refuse(zl_archive *ar, zl_error *err, const char *fmt, ...)
 }
 
 /* The ZL6xx findings that forbid any rewrite: all of them except ZL605
- * (recompression is a fix) and the safe ZL603 case (identical duplicate
- * directory entries, one kept). */
+ * (recompression is a fix), the safe ZL603 case (identical duplicate
+ * directory entries, one kept) and info-only findings. */
 static bool finding_forbids_fix(const zl_finding *f)
 {
     const char *code = f->rule->code;
     if (strncmp(code, "ZL6", 3) != 0)
         return false;
     if (strcmp(code, "ZL605") == 0)
+        return false;
+    /* Info only (ZL602's symlinks into /opt/ or /var/task/, which layers
+     * use on purpose): nothing unsafe to refuse. */
+    if (f->severity <= ZL_SEV_INFO)
         return false;
     if (strcmp(code, "ZL603") == 0 && f->n_edits > 0 && f->severity <= ZL_SEV_WARNING) {
         for (size_t i = 0; i < f->n_edits; i++)
@@ -122,6 +127,10 @@ static int merge_edit(zl_archive *ar, merge *m, const zl_edit *ed, size_t by, zl
     case ZL_EDIT_RECOMPRESS:
         if (m->rc_by == 0)
             m->rc_by = by;
+        return ZL_OK;
+    case ZL_EDIT_CANONICAL:
+        if (m->canon_by == 0)
+            m->canon_by = by;
         return ZL_OK;
     }
     return zl_error_set(err, ZL_E_INVAL, "%s: unknown edit kind %d", ar->path, (int)ed->kind);
@@ -252,9 +261,15 @@ static int build_entries(zl_plan *plan, merge *mg, zl_error *err)
             pe->data = m->data;
             pe->len = m->len;
         }
-        if (m->rc_by && m->rep_by == 0 && e->method != ZIP_CM_DEFLATE)
+        if (m->rc_by && m->rep_by == 0 && e->method != ZIP_CM_DEFLATE) {
+            /* libzip re-deflates only what it can decode (ZL605 decodes
+             * LZMA/XZ/zstd itself and replaces the data instead). */
+            if (!zip_compression_method_supported(e->method, 0))
+                return refuse(ar, err, "entry '%s': compression method %u cannot be decoded "
+                              "here", e->name, (unsigned)e->method);
             pe->recompress = true;
-        if (pe->new_name || pe->chmod || pe->data || pe->recompress)
+        }
+        if (pe->new_name || pe->chmod || pe->data || pe->recompress || m->canon_by)
             plan->n_touched++;
     }
     return ZL_OK;
@@ -295,6 +310,10 @@ static int build_changes(zl_plan *plan, const merge *mg, zl_error *err)
                     saved += (int64_t)e->size - (int64_t)pe->len;
                 }
                 if (pe->recompress && m->rc_by == by)
+                    mine = true;
+                /* Entries another rule changed are credited to that rule. */
+                if (m->canon_by == by && !pe->new_name && !pe->chmod && !pe->data &&
+                    !pe->recompress)
                     mine = true;
             }
             if (mine)
@@ -341,6 +360,9 @@ int zl_plan_new(zl_plan **out, zl_archive *ar, const zl_result *res, const zl_op
     }
     plan->ar = ar;
     plan->res = res;
+    /* fix --reproducible writes every change canonically, ZL701's or not,
+     * so that other fixes never undo the canonical form. */
+    plan->canonical = opt != NULL && opt->reproducible;
     plan->entries = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *plan->entries);
     if (plan->entries == NULL) {
         rc = zl_error_set(err, ZL_E_NOMEM, "%s: out of memory", ar->path);
@@ -431,6 +453,9 @@ static void put_name(FILE *fp, const char *s)
 int zl_plan_print(const zl_plan *plan, FILE *fp)
 {
     const zl_archive *ar = plan->ar;
+    if (plan->canonical && plan->n_touched > 0)
+        fputs("write the canonical form: entries sorted, implied folders added, one time, "
+              "modes 0644/0755, no extra fields, pinned deflate\n", fp);
     for (size_t i = 0; i < ar->n_entries; i++) {
         const zl_entry *e = &ar->entries[i];
         const zl_plan_entry *pe = &plan->entries[i];

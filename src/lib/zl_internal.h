@@ -106,10 +106,15 @@ typedef struct zl_entry {
 typedef struct zl_local {
     uint16_t flags, method;
     uint32_t crc;
-    uint64_t comp_size, size; /* 32-bit fields as stored (zip64 extras not applied) */
+    uint64_t comp_size, size; /* as stored; a zip64 extra's values when the field is all ones */
     uint16_t name_len, extra_len;
     uint64_t data_offset;     /* where the entry's data starts */
     bool name_matches;        /* the local name bytes equal the central ones */
+    /* issue 3 (additive): zip64 and the data descriptor */
+    bool zip64;               /* a zip64 extra was applied to comp_size/size */
+    bool dd_found;            /* flag bit 3: a data descriptor was read after the data */
+    uint32_t dd_crc;
+    uint64_t dd_comp_size, dd_size;
 } zl_local;
 
 struct zl_archive {
@@ -135,7 +140,10 @@ struct zl_archive {
  * (local header offsets, flags). Leaves ar->cd_ok false when the directory
  * cannot be matched to libzip's entries; only ZL_E_NOMEM is an error. */
 int zl_archive_scan_cd(zl_archive *ar);
-/* Reads the entry's local header; ZL_E_CORRUPT when it is missing or cut. */
+/* Reads the entry's local header (and, when its flag bit 3 is set, the data
+ * descriptor after cd_comp_size bytes of data: dd_found says whether one
+ * matching the central CRC and sizes, or failing that any descriptor, was
+ * there); ZL_E_CORRUPT when the header is missing or cut. */
 int zl_entry_local(const zl_archive *ar, const zl_entry *e, zl_local *out);
 
 /* The entry whose path (with '/' separators) is exactly path[0..len), or
@@ -190,6 +198,68 @@ int zl_entry_magic(zl_archive *ar, const zl_entry *e, char *buf, size_t size, zl
  * image is borrowed; ZL_E_CORRUPT when it is not ELF. */
 int zl_elf_glibc_need(const unsigned char *buf, size_t len, int *major, int *minor,
                       zl_error *err);
+
+/* ---- platform facts (issue 4): the runtime table (runtime.c), what a
+ * native entry is (sniff.c), and the tag parsers the ZL5xx rules use
+ * (rules/platform.c). Additive section. ---- */
+
+/* One Lambda Python runtime, from lambda.md's Runtimes table. */
+typedef struct zl_runtime {
+    const char *name;   /* "python3.11" */
+    int minor;          /* 11 */
+    const char *os;     /* "Amazon Linux 2" */
+    int glibc_minor;    /* the runtime's glibc is 2.<glibc_minor> */
+    unsigned archs;     /* ZL_ARCH_BIT(ZL_ARCH_X86_64) | ... */
+} zl_runtime;
+
+#define ZL_ARCH_BIT(a) (1u << (unsigned)(a))
+
+/* The runtime table, in version order; ends with {NULL}. */
+extern const zl_runtime zl_runtimes[];
+/* The runtime python3.<minor>, or NULL when Lambda has none. */
+const zl_runtime *zl_runtime_find(int minor);
+/* The glibc 2.N code must not exceed: the runtime's, or with minor 0 (no
+ * runtime given) the newest any runtime has. */
+int zl_runtime_glibc_minor(int minor);
+/* The lowest and highest python3.X minors in the table. */
+int zl_runtime_min_minor(void);
+int zl_runtime_max_minor(void);
+
+/* Facts about a target arch: ELF e_machine (62, 183), the multiarch
+ * triple in extension names ("x86_64-linux-gnu"), the arch in wheel tags
+ * ("x86_64", "aarch64") and the name users give ("x86_64", "arm64"). */
+int zl_arch_elf_machine(zl_arch a);
+const char *zl_arch_triple(zl_arch a);
+const char *zl_arch_wheel(zl_arch a);
+const char *zl_arch_name(zl_arch a);
+
+/* What a native entry is, in libmagic-like words ("ELF aarch64 shared
+ * object", "Mach-O 64-bit arm64 bundle", "PE32+ executable (DLL) x86-64")
+ * from its first bytes; libmagic's own words when the header is not one
+ * of those; "" when nothing is known. */
+int zl_entry_describe(zl_archive *ar, zl_entry *e, char *buf, size_t size, zl_error *err);
+
+/* Judges one wheel platform tag (one dot-separated alternative, e.g.
+ * "manylinux_2_17_x86_64") for python3.<runtime_minor> (0: every runtime)
+ * on arch: ZL_SEV_NONE when it loads, ZL_SEV_INFO for a bare linux_<arch>
+ * tag of the right arch, ZL_SEV_ERROR otherwise; why (may be NULL) says
+ * why in a few words. */
+zl_severity zl_wheel_platform_judge(const char *plat, size_t len, int runtime_minor, zl_arch arch,
+                                    char *why, size_t size);
+/* Judges a whole WHEEL Tag value ("cp311-cp311-manylinux_2_17_x86_64.
+ * manylinux2014_x86_64"): the best verdict among its platform
+ * alternatives; why is the reason of that verdict. */
+zl_severity zl_wheel_tag_judge(const char *tag, size_t len, int runtime_minor, zl_arch arch,
+                               char *why, size_t size);
+/* Judges an extension module's file name (the base name, e.g.
+ * "_x.cpython-312-x86_64-linux-gnu.so", "_x.abi3.so", "_x.cp311-win_amd64.pyd")
+ * for python3.<runtime_minor> (0: every runtime) on arch: ZL_SEV_NONE when
+ * the runtime imports that suffix (or the name carries no ABI tag),
+ * ZL_SEV_ERROR otherwise. *py_minor is the CPython 3.X the tag names (-1
+ * when none); what (may be NULL) describes the tag ("CPython 3.12 on
+ * x86_64 Linux"). */
+zl_severity zl_ext_suffix_judge(const char *base, size_t len, int runtime_minor, zl_arch arch,
+                                int *py_minor, char *what, size_t size);
 
 /* ---- patterns (pattern.c: the only file that includes <pcre2.h>) ---- */
 
@@ -284,7 +354,8 @@ typedef enum zl_edit_kind {
     ZL_EDIT_BACKSLASH,  /* every '\' in the name becomes '/' (length preserving) */
     ZL_EDIT_CHMOD,      /* permission bits become `mode`; host becomes Unix */
     ZL_EDIT_REPLACE,    /* data becomes data[0..len) */
-    ZL_EDIT_RECOMPRESS  /* same data, deflated */
+    ZL_EDIT_RECOMPRESS, /* same data, deflated */
+    ZL_EDIT_CANONICAL   /* rewritten in the canonical form (ZL701, fix --reproducible) */
 } zl_edit_kind;
 
 struct zl_edit {
@@ -350,6 +421,7 @@ struct zl_plan {
     size_t n_changes;
     zl_progress_fn progress; /* may be NULL */
     void *progress_ud;
+    bool canonical;         /* fix --reproducible: written by write_canon.c, not libzip */
 };
 
 /* ---- mode helpers shared by rules (rules/modes.c) ---- */
@@ -358,5 +430,47 @@ struct zl_plan {
  * bootstrap or the entry it links to, ELF executables and #! scripts under
  * bin/ or extensions/), relative to the layout root (wrapper dropped). */
 int zl_entry_is_executable(zl_ctx *ctx, zl_entry *e);
+
+/* ---- bytecode helpers shared by ZL401 and ZL701 (rules/bloat.c) ---- */
+
+/* The entry of the .py a .pyc/.pyo belongs to (X.py beside X.pyc, or
+ * D/X.py for D/__pycache__/X.TAG.pyc), or -1. */
+long zl_pyc_source(const zl_archive *ar, const zl_entry *pyc);
+/* The mtime an extractor gives the entry in Lambda (TZ=UTC): the UT extra
+ * field's when present (Info-ZIP unzip honours it), else the DOS
+ * date/time read as UTC. */
+int64_t zl_entry_extracted_mtime(zl_archive *ar, const zl_entry *e);
+/* 1 when pyc is timestamp-validated (before PEP 552, or flags 0) and its
+ * recorded source mtime or size differ from src_mtime and src's size;
+ * 0 for hash-based or unreadable bytecode. */
+int zl_pyc_stale(zl_archive *ar, zl_entry *pyc, const zl_entry *src, int64_t src_mtime);
+
+/* ---- the canonical writer (write_canon.c) ---- */
+
+/* The one time of every canonical entry: SOURCE_DATE_EPOCH clamped to
+ * 1980-01-01..2107-12-31 (rounded down to DOS's 2 s), else 1980-01-01
+ * 00:00:00 UTC. ZL_E_INVAL when SOURCE_DATE_EPOCH is not a number. */
+typedef struct zl_canon_time {
+    int64_t unix_time;
+    uint16_t dos_time, dos_date;
+} zl_canon_time;
+int zl_canon_time_get(zl_canon_time *out, zl_error *err);
+/* The Unix mode (type and permissions) the canonical writer gives the
+ * entry after the plan entry's chmod (pe may be NULL). */
+uint32_t zl_canon_mode(const zl_entry *e, const zl_plan_entry *pe);
+/* Writes the canonical form of ar with the edits pes (one per entry, NULL
+ * for none) in memory-free streaming mode and compares it with the file:
+ * *same is 1 when they are byte for byte equal; *diff_entry is the entry
+ * being written where they first differ (-1 for none or a folder added). */
+int zl_canon_compare(zl_archive *ar, const zl_plan_entry *pes, const zl_canon_time *t, int *same,
+                     long *diff_entry, zl_error *err);
+typedef struct zl_canon zl_canon;
+/* Writes the canonical form of the plan into ar's staged output (the
+ * target set with zl_source_set_target); ar->za is discarded either way.
+ * *out (freed with zl_canon_free) is what zl_canon_read_back checks. */
+int zl_canon_stage(zl_plan *plan, zl_canon **out, const char *target, zl_error *err);
+/* Reads the staged file back: entries, names, modes, data (CRC). */
+int zl_canon_read_back(const zl_canon *c, int fd, const char *target, zl_error *err);
+void zl_canon_free(zl_canon *c);
 
 #endif /* ZL_INTERNAL_H */
