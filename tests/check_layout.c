@@ -157,14 +157,23 @@ static const zl_entry *edit_entry(const tcheck *t, const zl_edit *ed)
     return &t->ar->entries[ed->entry];
 }
 
-START_TEST(test_zl101_reroot_edits)
+/* Runs the ZL1 rules over fixture (no handler); returns the finding with
+ * this code, which must be there. */
+static const zl_finding *layout_finding(tcheck *t, const char *fixture, zl_profile profile,
+                                        int minor, const char *code)
 {
     zl_options o;
-    tcheck t;
-    layout_opts(&o, FN, NULL, 0);
-    tcheck_run(&t, "zl101-fire-wrapper.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL101");
+    layout_opts(&o, profile, NULL, minor);
+    tcheck_run(t, fixture, &o);
+    const zl_finding *f = tcheck_finding(t, code);
     ck_assert_ptr_nonnull(f);
+    return f;
+}
+
+START_TEST(test_zl101_reroot_edits)
+{
+    tcheck t;
+    const zl_finding *f = layout_finding(&t, "zl101-fire-wrapper.zip", FN, 0, "ZL101");
     ck_assert_uint_eq(f->n_edits, 8);
     size_t deletes = 0;
     for (size_t i = 0; i < f->n_edits; i++) {
@@ -196,12 +205,8 @@ END_TEST
  * number of bytes from the raw name, and ZL105 turns the rest. */
 START_TEST(test_zl101_backslash_wrapper)
 {
-    zl_options o;
     tcheck t;
-    layout_opts(&o, FN, NULL, 0);
-    tcheck_run(&t, "zl105-fire-wrapper.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL101");
-    ck_assert_ptr_nonnull(f);
+    const zl_finding *f = layout_finding(&t, "zl105-fire-wrapper.zip", FN, 0, "ZL101");
     ck_assert_uint_eq(f->n_edits, 2);
     for (size_t i = 0; i < f->n_edits; i++) {
         ck_assert_int_eq(f->edits[i].kind, ZL_EDIT_RENAME);
@@ -238,12 +243,8 @@ END_TEST
 
 START_TEST(test_zl101_layerlike_no_edits)
 {
-    zl_options o;
     tcheck t;
-    layout_opts(&o, FN, NULL, 0);
-    tcheck_run(&t, "zl101-fire-layerlike.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL101");
-    ck_assert_ptr_nonnull(f);
+    const zl_finding *f = layout_finding(&t, "zl101-fire-layerlike.zip", FN, 0, "ZL101");
     ck_assert_uint_eq(f->n_edits, 0);
     ck_assert_ptr_null(f->fix_description);
     tcheck_free(&t);
@@ -252,12 +253,8 @@ END_TEST
 
 START_TEST(test_zl102_root_edits)
 {
-    zl_options o;
     tcheck t;
-    layout_opts(&o, LAYER, NULL, 0);
-    tcheck_run(&t, "zl102-fire-root.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL102");
-    ck_assert_ptr_nonnull(f);
+    const zl_finding *f = layout_finding(&t, "zl102-fire-root.zip", LAYER, 0, "ZL102");
     /* requests/ (4 entries + 2 dirs), six.py, README.txt; bin/ and lib/ stay. */
     ck_assert_uint_eq(f->n_edits, 8);
     for (size_t i = 0; i < f->n_edits; i++) {
@@ -279,12 +276,8 @@ END_TEST
 
 START_TEST(test_zl102_wrapper_edits)
 {
-    zl_options o;
     tcheck t;
-    layout_opts(&o, LAYER, NULL, 0);
-    tcheck_run(&t, "zl102-fire-wrapper.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL102");
-    ck_assert_ptr_nonnull(f);
+    const zl_finding *f = layout_finding(&t, "zl102-fire-wrapper.zip", LAYER, 0, "ZL102");
     ck_assert_uint_eq(f->n_edits, 8);
     size_t deletes = 0, to_python = 0, kept_bin = 0;
     for (size_t i = 0; i < f->n_edits; i++) {
@@ -315,12 +308,8 @@ END_TEST
 
 START_TEST(test_zl102_version_detail)
 {
-    zl_options o;
     tcheck t;
-    layout_opts(&o, LAYER, NULL, 11);
-    tcheck_run(&t, "zl102-ok-layer.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL102");
-    ck_assert_ptr_nonnull(f);
+    const zl_finding *f = layout_finding(&t, "zl102-ok-layer.zip", LAYER, 11, "ZL102");
     ck_assert_uint_eq(f->n_edits, 0);
     const zl_finding_entry *fe = finding_entry(f, "python/lib/python3.12/site-packages/six.py");
     ck_assert_ptr_nonnull(fe);
@@ -331,12 +320,8 @@ END_TEST
 
 START_TEST(test_zl105_edits)
 {
-    zl_options o;
     tcheck t;
-    layout_opts(&o, FN, NULL, 0);
-    tcheck_run(&t, "zl105-fire-backslash.zip", &o);
-    const zl_finding *f = tcheck_finding(&t, "ZL105");
-    ck_assert_ptr_nonnull(f);
+    const zl_finding *f = layout_finding(&t, "zl105-fire-backslash.zip", FN, 0, "ZL105");
     ck_assert_uint_eq(f->n_edits, 2);
     for (size_t i = 0; i < f->n_edits; i++) {
         ck_assert_int_eq(f->edits[i].kind, ZL_EDIT_BACKSLASH);

@@ -61,6 +61,24 @@ static void make_zip(const char *path, const zspec *spec, size_t n)
     ck_assert_msg(zip_close(za) == 0, "zip_close: %s", zip_strerror(za));
 }
 
+/* A new temporary folder (*dir) holding the zip `name` made from spec;
+ * returns the zip's path. tmp_zip_free() removes the folder and frees
+ * both. */
+static char *tmp_zip(char **dir, const char *name, const zspec *spec, size_t n)
+{
+    *dir = tmp_dir();
+    char *path = zl_asprintf("%s/%s", *dir, name);
+    make_zip(path, spec, n);
+    return path;
+}
+
+static void tmp_zip_free(char *dir, char *path)
+{
+    free(path);
+    rm_tree(dir);
+    free(dir);
+}
+
 /* ---- reading zips back ---- */
 
 typedef struct zread {
@@ -205,6 +223,18 @@ static zl_archive *open_ar(const char *path)
     return ar;
 }
 
+/* Applies the plan (to out; NULL: in place), which must succeed, then
+ * frees it with the result and the archive it was made from. */
+static void apply_and_free(zl_plan *plan, zl_result *res, zl_archive *ar, const char *out)
+{
+    zl_error err;
+    zl_error_init(&err);
+    ck_assert_msg(zl_plan_apply(plan, out, &err) == ZL_OK, "%s", err.message);
+    zl_plan_free(plan);
+    zl_result_free(res);
+    zl_archive_close(ar);
+}
+
 static const char *plan_text(const zl_plan *plan)
 {
     static char buf[4096];
@@ -255,9 +285,8 @@ static zl_result *wrapped_findings(void)
 
 START_TEST(test_merge_and_apply)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     ck_assert_int_eq(chmod(path, 0640), 0);
     size_t nb = 0;
     zread *before = read_zip(path, &nb);
@@ -304,10 +333,7 @@ START_TEST(test_merge_and_apply)
                      "rename D/win.txt -> win.txt\n"
                      "mode D/win.txt none -> 0644\n");
 
-    ck_assert_msg(zl_plan_apply(plan, NULL, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
 
     size_t na = 0;
     zread *after = read_zip(path, &na);
@@ -334,9 +360,7 @@ START_TEST(test_merge_and_apply)
     ck_assert_int_eq(count_dir(dir), 1); /* no temporary file left */
     zread_free(before, nb);
     zread_free(after, na);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -344,9 +368,8 @@ END_TEST
  * what the selected rules ask. */
 START_TEST(test_rename_without_backslash)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     zl_archive *ar = open_ar(path);
     zl_result *res = new_result();
     zl_finding *f = add_finding(res, &R101, "re-root");
@@ -367,17 +390,14 @@ START_TEST(test_rename_without_backslash)
     zl_plan_free(plan);
     zl_result_free(res);
     zl_archive_close(ar);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
 START_TEST(test_unsafe_edits_need_option)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     zl_archive *ar = open_ar(path);
     zl_result *res = new_result();
     zl_finding *f = add_finding(res, &R402, "delete whole");
@@ -398,9 +418,7 @@ START_TEST(test_unsafe_edits_need_option)
     zl_plan_free(plan);
     zl_result_free(res);
     zl_archive_close(ar);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -486,9 +504,8 @@ static const refusal_case refusals[] = {
 START_TEST(test_refusal)
 {
     const refusal_case *rc = &refusals[_i];
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     size_t len0 = 0, len1 = 0;
     unsigned char *bytes0 = read_file(path, &len0);
     zl_archive *ar = open_ar(path);
@@ -512,18 +529,15 @@ START_TEST(test_refusal)
     ck_assert_int_eq(count_dir(dir), 1);
     free(bytes0);
     free(bytes1);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
 /* ZL605 and the safe ZL603 case do not stop a fix. */
 START_TEST(test_allowed_integrity_findings)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     zl_archive *ar = open_ar(path);
     zl_result *res = new_result();
     zl_finding *f = add_finding(res, &R603, "keep one");
@@ -541,10 +555,7 @@ START_TEST(test_allowed_integrity_findings)
     ck_assert_int_eq(plan->entries[1].recompress, 0);
     ck_assert_str_eq(plan_text(plan), "recompress D/bootstrap (method 0 -> deflate)\n"
                                       "delete D/__pycache__/x.cpython-312.pyc (12 bytes)\n");
-    ck_assert_msg(zl_plan_apply(plan, NULL, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
     size_t na = 0;
     zread *after = read_zip(path, &na);
     ck_assert_uint_eq(na, 5);
@@ -554,9 +565,7 @@ START_TEST(test_allowed_integrity_findings)
     ck_assert_uint_eq(after[2].len, strlen(wrapped[2].data));
     ck_assert_int_eq(memcmp(after[2].data, wrapped[2].data, after[2].len), 0);
     zread_free(after, na);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -570,9 +579,8 @@ START_TEST(test_swap_and_empty_dir_name)
         {"D/a", "first", S_IFREG | 0644, ZIP_CM_STORE, 0},
         {"D/b", "second", S_IFREG | 0644, ZIP_CM_DEFLATE, 0},
     };
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/s.zip", dir);
-    make_zip(path, spec, 3);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "s.zip", spec, 3);
     size_t nb = 0;
     zread *before = read_zip(path, &nb);
     zl_archive *ar = open_ar(path);
@@ -586,10 +594,7 @@ START_TEST(test_swap_and_empty_dir_name)
     ck_assert_msg(zl_plan_new(&plan, ar, res, NULL, &err) == ZL_OK, "%s", err.message);
     ck_assert_int_eq(plan->entries[0].deleted, 1);
     ck_assert_uint_eq(zl_plan_change_at(plan, 0)->n_entries, 3);
-    ck_assert_msg(zl_plan_apply(plan, NULL, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
     size_t na = 0;
     zread *after = read_zip(path, &na);
     ck_assert_uint_eq(na, 2);
@@ -599,9 +604,7 @@ START_TEST(test_swap_and_empty_dir_name)
     assert_copied(before, 2, after, na, "D/a");
     zread_free(before, nb);
     zread_free(after, na);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -613,9 +616,8 @@ START_TEST(test_backslash_directory)
         {"pkg\\", "", S_IFDIR | 0700, ZIP_CM_STORE, 0},
         {"pkg\\m.py", "pass\n", S_IFREG | 0644, ZIP_CM_STORE, 0},
     };
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/b.zip", dir);
-    make_zip(path, spec, 2);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "b.zip", spec, 2);
     zl_archive *ar = open_ar(path);
     zl_result *res = new_result();
     zl_finding *f = add_finding(res, &R105, "slashes");
@@ -626,10 +628,7 @@ START_TEST(test_backslash_directory)
     zl_plan *plan = NULL;
     zl_error err;
     ck_assert_msg(zl_plan_new(&plan, ar, res, NULL, &err) == ZL_OK, "%s", err.message);
-    ck_assert_msg(zl_plan_apply(plan, NULL, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
     size_t na = 0;
     zread *after = read_zip(path, &na);
     ck_assert_uint_eq(na, 2);
@@ -639,17 +638,14 @@ START_TEST(test_backslash_directory)
     ck_assert_uint_eq(after[1].attr & 0x10, 0x10);
     ck_assert_int_eq(after[1].mtime, T0);
     zread_free(after, na);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
 START_TEST(test_replace_data)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     size_t nb = 0;
     zread *before = read_zip(path, &nb);
     zl_archive *ar = open_ar(path);
@@ -664,10 +660,7 @@ START_TEST(test_replace_data)
     ck_assert_msg(zl_plan_new(&plan, ar, res, NULL, &err) == ZL_OK, "%s", err.message);
     ck_assert_uint_eq(zl_plan_change_at(plan, 0)->bytes_saved, 30 - 6);
     ck_assert_str_eq(plan_text(plan), "replace data of D\\pkg\\mod.py (30 -> 6 bytes)\n");
-    ck_assert_msg(zl_plan_apply(plan, NULL, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
     size_t na = 0;
     zread *after = read_zip(path, &na);
     ck_assert_uint_eq(na, N_WRAPPED);
@@ -681,9 +674,7 @@ START_TEST(test_replace_data)
             assert_copied(before, i, after, na, wrapped[i].name);
     zread_free(before, nb);
     zread_free(after, na);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -703,19 +694,14 @@ static zl_plan *chmod_plan(zl_archive *ar, zl_result **res_out)
 
 START_TEST(test_symlinked_archive)
 {
-    char *dir = tmp_dir();
-    char *real = zl_asprintf("%s/real.zip", dir);
+    char *dir = NULL;
+    char *real = tmp_zip(&dir, "real.zip", wrapped, N_WRAPPED);
     char *link = zl_asprintf("%s/link.zip", dir);
-    make_zip(real, wrapped, N_WRAPPED);
     ck_assert_int_eq(symlink("real.zip", link), 0);
     zl_archive *ar = open_ar(link);
     zl_result *res = NULL;
     zl_plan *plan = chmod_plan(ar, &res);
-    zl_error err;
-    ck_assert_msg(zl_plan_apply(plan, NULL, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
     struct stat st;
     ck_assert_int_eq(lstat(link, &st), 0);
     ck_assert(S_ISLNK(st.st_mode));
@@ -724,29 +710,23 @@ START_TEST(test_symlinked_archive)
     ck_assert_uint_eq(after[1].attr >> 16, S_IFREG | 0644);
     zread_free(after, na);
     ck_assert_int_eq(count_dir(dir), 2);
-    free(real);
     free(link);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, real);
 }
 END_TEST
 
 START_TEST(test_output_elsewhere)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     char *outp = zl_asprintf("%s/out.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
     size_t len0 = 0, len1 = 0;
     unsigned char *bytes0 = read_file(path, &len0);
     zl_archive *ar = open_ar(path);
     zl_result *res = NULL;
     zl_plan *plan = chmod_plan(ar, &res);
     zl_error err;
-    ck_assert_msg(zl_plan_apply(plan, outp, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, outp);
     unsigned char *bytes1 = read_file(path, &len1);
     ck_assert_uint_eq(len0, len1);
     ck_assert_int_eq(memcmp(bytes0, bytes1, len0), 0);
@@ -763,10 +743,7 @@ START_TEST(test_output_elsewhere)
     res = new_result();
     ck_assert_int_eq(zl_plan_new(&plan, ar, res, NULL, &err), ZL_OK);
     ck_assert_int_eq(zl_plan_is_empty(plan), 1);
-    ck_assert_msg(zl_plan_apply(plan, out2, &err) == ZL_OK, "%s", err.message);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, out2);
     bytes1 = read_file(out2, &len1);
     ck_assert_uint_eq(len0, len1);
     ck_assert_int_eq(memcmp(bytes0, bytes1, len0), 0);
@@ -775,17 +752,14 @@ START_TEST(test_output_elsewhere)
     free(bytes1);
     free(out2);
     free(outp);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
 START_TEST(test_empty_plan_not_rewritten)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     struct stat st0, st1;
     ck_assert_int_eq(stat(path, &st0), 0);
     zl_archive *ar = open_ar(path);
@@ -799,17 +773,12 @@ START_TEST(test_empty_plan_not_rewritten)
     ck_assert_int_eq(zl_plan_is_empty(plan), 1);
     ck_assert_uint_eq(zl_plan_change_count(plan), 0);
     ck_assert_str_eq(plan_text(plan), "");
-    ck_assert_int_eq(zl_plan_apply(plan, NULL, &err), ZL_OK);
-    zl_plan_free(plan);
-    zl_result_free(res);
-    zl_archive_close(ar);
+    apply_and_free(plan, res, ar, NULL);
     ck_assert_int_eq(stat(path, &st1), 0);
     ck_assert_uint_eq(st0.st_ino, st1.st_ino);
     ck_assert_int_eq(st0.st_mtim.tv_sec, st1.st_mtim.tv_sec);
     ck_assert_int_eq(st0.st_mtim.tv_nsec, st1.st_mtim.tv_nsec);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -817,9 +786,8 @@ END_TEST
  * and no temporary file. */
 START_TEST(test_write_failure)
 {
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/w.zip", dir);
-    make_zip(path, wrapped, N_WRAPPED);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
     size_t len0 = 0, len1 = 0;
     unsigned char *bytes0 = read_file(path, &len0);
     zl_archive *ar = open_ar(path);
@@ -849,9 +817,7 @@ START_TEST(test_write_failure)
     ck_assert_int_eq(count_dir(dir), 1);
     free(bytes0);
     free(bytes1);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 
@@ -883,9 +849,8 @@ START_TEST(test_corrupt_entry_check)
          S_IFREG | 0644, ZIP_CM_DEFLATE, 0},
         {"ok.txt", "fine\n", S_IFREG | 0644, ZIP_CM_STORE, 0},
     };
-    char *dir = tmp_dir();
-    char *path = zl_asprintf("%s/c.zip", dir);
-    make_zip(path, spec, 2);
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "c.zip", spec, 2);
     zl_options o;
     zl_options_init(&o);
     o.verify = 1;
@@ -927,9 +892,7 @@ START_TEST(test_corrupt_entry_check)
     ck_assert_int_eq(memcmp(bytes0, bytes1, len0), 0);
     free(bytes0);
     free(bytes1);
-    free(path);
-    rm_tree(dir);
-    free(dir);
+    tmp_zip_free(dir, path);
 }
 END_TEST
 

@@ -2,18 +2,13 @@
  * inih, checking every value with its line number, per-archive overrides
  * ([archive "GLOB"]) and [per-path-ignores] applied to a result.
  *
- * inih as Debian builds it gives the handler no line numbers and reads
- * lines of at most 199 bytes (splitting longer ones silently), so the text
- * goes through our own reader, which counts lines, refuses long ones and
- * classifies each line (section, key, continuation) the way inih will, as
- * ruleset.c does for rule files. Parsing stops at the first error. */
+ * The text is read with zl_ini (ini.c), as rule files are, so that every
+ * message names its line. Parsing stops at the first error. */
 #include "config.h"
 
 #include <errno.h>
 #include <fnmatch.h>
-#include <ini.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,7 +19,6 @@
 
 #define CONFIG_NAME ".ziplint"
 #define CONFIG_MAX (256 * 1024)
-#define MAX_LINE_BYTES 199 /* inih's buffer is 200 bytes, the NUL included */
 
 /* The keys of [ziplint] and [archive "GLOB"]. */
 enum key {
@@ -96,33 +90,10 @@ enum sect_kind { S_NONE = 0, S_ZIPLINT, S_ARCHIVE, S_IGNORES, S_HOOK };
 
 typedef struct parse_state {
     zl_config *cfg;
-    const char *text;
-    size_t pos, len;
-    unsigned lineno;
-    bool prev_key;
+    zl_ini ini; /* the reader, and the first error */
     enum sect_kind sect;
     section *cur; /* S_ZIPLINT / S_ARCHIVE */
-    int rc;
-    unsigned err_line;
-    char msg[768];
 } parse_state;
-
-static int fail(parse_state *ps, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Records the first error only; returns what an inih handler returns on
- * error. */
-static int fail(parse_state *ps, int rc, const char *fmt, ...)
-{
-    if (ps->rc != ZL_OK)
-        return 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-    va_end(ap);
-    ps->rc = rc;
-    ps->err_line = ps->lineno;
-    return 0;
-}
 
 static bool is_space(char c)
 {
@@ -183,8 +154,9 @@ static section *add_section(zl_config *cfg, char *glob, unsigned line)
 }
 
 /* "[name]": which section it opens. */
-static void start_section(parse_state *ps, const char *name, size_t n)
+static int start_section(void *ud, const char *name, size_t n)
 {
+    parse_state *ps = ud;
     ps->cur = NULL;
     while (n > 0 && is_space(*name)) {
         name++;
@@ -195,115 +167,39 @@ static void start_section(parse_state *ps, const char *name, size_t n)
     if (n == 7 && memcmp(name, "ziplint", 7) == 0) {
         ps->sect = S_ZIPLINT;
         ps->cur = &ps->cfg->sections[0];
-        return;
+        return 1;
     }
     if (n == 16 && memcmp(name, "per-path-ignores", 16) == 0) {
         ps->sect = S_IGNORES;
-        return;
+        return 1;
     }
     if (n == 4 && memcmp(name, "hook", 4) == 0) {
         ps->sect = S_HOOK;
-        return;
+        return 1;
     }
     if (n > 7 && memcmp(name, "archive", 7) == 0 && is_space(name[7])) {
         const char *g = name + 8, *end = name + n;
         while (g < end && is_space(*g))
             g++;
-        if (end - g < 3 || *g != '"' || end[-1] != '"') {
-            fail(ps, ZL_E_INVAL, "expected [archive \"GLOB\"]");
-            return;
-        }
+        if (end - g < 3 || *g != '"' || end[-1] != '"')
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "expected [archive \"GLOB\"]");
         g++;
         end--;
         if (end - g >= 2 && g[0] == '.' && g[1] == '/')
             g += 2;
         char *glob = zl_strndup(g, (size_t)(end - g));
-        if (glob == NULL || (ps->cur = add_section(ps->cfg, glob, ps->lineno)) == NULL) {
+        if (glob == NULL || (ps->cur = add_section(ps->cfg, glob, ps->ini.line)) == NULL) {
             free(glob);
-            fail(ps, ZL_E_NOMEM, "out of memory");
-            return;
+            return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
         }
         ps->sect = S_ARCHIVE;
-        return;
+        return 1;
     }
-    fail(ps, ZL_E_INVAL,
-         "unknown section [%.*s] (expected [ziplint], [archive \"GLOB\"], [per-path-ignores] or "
-         "[hook])",
-         (int)(n > 64 ? 64 : n), name);
-}
-
-/* inih's find_chars_or_comment: the first of chars, or an inline ';' that
- * follows whitespace, or the end. */
-static const char *find_sep(const char *s, const char *end, const char *chars)
-{
-    bool was_space = false;
-    for (; s < end; s++) {
-        if (chars != NULL && strchr(chars, *s) != NULL)
-            return s;
-        if (was_space && *s == ';')
-            return s;
-        was_space = is_space(*s);
-    }
-    return end;
-}
-
-static void classify_line(parse_state *ps, const char *line, size_t n)
-{
-    const char *end = line + n, *start = line;
-    if (ps->lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-        start += 3;
-    const char *body = start;
-    while (end > start && is_space(end[-1]))
-        end--;
-    while (start < end && is_space(*start))
-        start++;
-    if (start == end || *start == ';' || *start == '#')
-        return;
-    if (ps->prev_key && start > body)
-        return; /* continues the previous key: the handler sees it again */
-    if (*start == '[') {
-        const char *close = find_sep(start + 1, end, "]");
-        ps->prev_key = false;
-        if (close == end || *close != ']') {
-            fail(ps, ZL_E_INVAL, "expected ']' at the end of the section line");
-            return;
-        }
-        start_section(ps, start + 1, (size_t)(close - start - 1));
-        return;
-    }
-    const char *sep = find_sep(start, end, "=:");
-    if (sep == end || (*sep != '=' && *sep != ':')) {
-        fail(ps, ZL_E_INVAL, "expected 'key = value'");
-        return;
-    }
-    ps->prev_key = true;
-}
-
-/* inih's fgets-style reader over ps->text, one line per call. */
-static char *read_line(char *str, int num, void *stream)
-{
-    parse_state *ps = stream;
-    if (ps->rc != ZL_OK || ps->pos >= ps->len || num < 2)
-        return NULL;
-    const char *line = ps->text + ps->pos;
-    size_t rest = ps->len - ps->pos;
-    const char *nl = memchr(line, '\n', rest);
-    size_t n = nl ? (size_t)(nl - line) + 1 : rest;
-    ps->lineno++;
-    size_t content = n;
-    while (content > 0 && (line[content - 1] == '\n' || line[content - 1] == '\r'))
-        content--;
-    size_t limit = (size_t)num - 2 < MAX_LINE_BYTES - 1 ? (size_t)num - 2 : MAX_LINE_BYTES - 1;
-    if (content > limit) {
-        fail(ps, ZL_E_INVAL, "line longer than %zu characters (repeat the key instead)", limit);
-        return NULL;
-    }
-    memcpy(str, line, content);
-    str[content] = '\n';
-    str[content + 1] = '\0';
-    ps->pos += n;
-    classify_line(ps, line, n);
-    return ps->rc == ZL_OK ? str : NULL;
+    return zl_ini_fail(
+        &ps->ini, ZL_E_INVAL,
+        "unknown section [%.*s] (expected [ziplint], [archive \"GLOB\"], [per-path-ignores] or "
+        "[hook])",
+        (int)(n > 64 ? 64 : n), name);
 }
 
 /* ---- values ---- */
@@ -358,7 +254,7 @@ static int add_code_word(parse_state *ps, void *ud, const char *w, size_t n)
     char *s = zl_strndup(w, n);
     if (s == NULL)
         return ZL_E_NOMEM;
-    int rc = add_item(ud, s, ps->lineno);
+    int rc = add_item(ud, s, ps->ini.line);
     free(s);
     return rc;
 }
@@ -368,7 +264,7 @@ static int add_path_word(parse_state *ps, void *ud, const char *w, size_t n)
     char *s = abs_path(ps->cfg, w, n);
     if (s == NULL)
         return ZL_E_NOMEM;
-    int rc = add_item(ud, s, ps->lineno);
+    int rc = add_item(ud, s, ps->ini.line);
     free(s);
     return rc;
 }
@@ -383,43 +279,46 @@ static int check_scalar(parse_state *ps, int k, const char *value)
     switch (k) {
     case K_PROFILE:
         if (zl_options_set_profile(&o, value, &e) != ZL_OK)
-            return fail(ps, ZL_E_INVAL, "%s", e.message);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "%s", e.message);
         break;
     case K_RUNTIME:
         if (zl_options_set_runtime(&o, value, &e) != ZL_OK)
-            return fail(ps, ZL_E_INVAL, "%s", e.message);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "%s", e.message);
         break;
     case K_ARCH:
         if (zl_options_set_arch(&o, value, &e) != ZL_OK)
-            return fail(ps, ZL_E_INVAL, "%s", e.message);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "%s", e.message);
         break;
     case K_UPLOAD:
         if (strcmp(value, "direct") != 0 && strcmp(value, "s3") != 0)
-            return fail(ps, ZL_E_INVAL, "unknown upload '%s' (expected direct or s3)", value);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "unknown upload '%s' (expected direct or s3)",
+                               value);
         break;
     case K_FAIL_ON: {
         zl_severity sev;
         if (zl_severity_parse(value, &sev) != ZL_OK)
-            return fail(ps, ZL_E_INVAL,
-                        "unknown severity '%s' (expected error, warning, info or never)", value);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL,
+                               "unknown severity '%s' (expected error, warning, info or never)",
+                               value);
         break;
     }
     case K_HANDLER: {
         const char *dot = strrchr(value, '.');
         if (dot == NULL || dot == value || dot[1] == '\0')
-            return fail(ps, ZL_E_INVAL, "bad handler '%s' (expected MODULE.FUNC)", value);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "bad handler '%s' (expected MODULE.FUNC)",
+                               value);
         break;
     }
     case K_LAYERS_SIZE: {
         if (value[0] < '0' || value[0] > '9')
-            return fail(ps, ZL_E_INVAL, "bad layers-size '%s' (expected a number of bytes)",
-                        value);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL,
+                               "bad layers-size '%s' (expected a number of bytes)", value);
         errno = 0;
         char *end = NULL;
         (void)strtoull(value, &end, 10);
         if (errno != 0 || *end != '\0')
-            return fail(ps, ZL_E_INVAL, "bad layers-size '%s' (expected a number of bytes)",
-                        value);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL,
+                               "bad layers-size '%s' (expected a number of bytes)", value);
         break;
     }
     default:
@@ -435,21 +334,23 @@ static int set_key(parse_state *ps, section *s, const char *name, const char *va
         if (strcmp(name, keys[k].name) == 0)
             break;
     if (k == N_KEYS)
-        return fail(ps, ZL_E_INVAL, "unknown key '%s' in [%s]", name,
-                    s->glob ? "archive" : "ziplint");
+        return zl_ini_fail(&ps->ini, ZL_E_INVAL, "unknown key '%s' in [%s]", name,
+                           s->glob ? "archive" : "ziplint");
     if (k == K_RULES && s->glob != NULL)
-        return fail(ps, ZL_E_INVAL, "'rules' belongs in [ziplint], not in an [archive] section");
+        return zl_ini_fail(&ps->ini, ZL_E_INVAL,
+                           "'rules' belongs in [ziplint], not in an [archive] section");
     keyval *kv = &s->kv[k];
     int rc = ZL_OK;
     switch (keys[k].list) {
     case SCALAR:
         if (kv->n > 0)
-            return fail(ps, ZL_E_INVAL, "'%s' is already set on line %u", name, kv->items[0].line);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "'%s' is already set on line %u", name,
+                               kv->items[0].line);
         if (value[0] == '\0')
-            return fail(ps, ZL_E_INVAL, "'%s' has no value", name);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "'%s' has no value", name);
         if (!check_scalar(ps, k, value))
             return 0;
-        rc = add_item(kv, value, ps->lineno);
+        rc = add_item(kv, value, ps->ini.line);
         break;
     case CODES:
         rc = each_word(value, ", \t", add_code_word, ps, kv);
@@ -459,7 +360,7 @@ static int set_key(parse_state *ps, section *s, const char *name, const char *va
         break;
     }
     if (rc != ZL_OK)
-        return fail(ps, rc, "out of memory");
+        return zl_ini_fail(&ps->ini, rc, "out of memory");
     return 1;
 }
 
@@ -471,7 +372,7 @@ static int add_ignore(parse_state *ps, const char *pattern, const char *value)
         goto nomem;
     if (codes.n == 0) {
         keyval_clear(&codes);
-        return fail(ps, ZL_E_INVAL, "no codes for '%s'", pattern);
+        return zl_ini_fail(&ps->ini, ZL_E_INVAL, "no codes for '%s'", pattern);
     }
     size_t len = 0;
     for (size_t i = 0; i < codes.n; i++)
@@ -494,10 +395,10 @@ static int add_ignore(parse_state *ps, const char *pattern, const char *value)
         strncat(joined, codes.items[i].text, len - strlen(joined) - 1);
     }
     keyval_clear(&codes);
-    ni[cfg->n_ignores++] = (ignore_rule){pat, joined, ps->lineno};
+    ni[cfg->n_ignores++] = (ignore_rule){pat, joined, ps->ini.line};
     return 1;
 nomem:
-    return fail(ps, ZL_E_NOMEM, "out of memory");
+    return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
 }
 
 static int add_hook_path(parse_state *ps, void *ud, const char *w, size_t n)
@@ -513,15 +414,13 @@ static int add_hook_path(parse_state *ps, void *ud, const char *w, size_t n)
     return ZL_OK;
 }
 
-static int handler(void *user, const char *sect, const char *name, const char *value)
+static int handler(void *ud, const char *name, const char *value)
 {
-    (void)sect; /* the reader tracked it, with its line */
-    parse_state *ps = user;
-    if (ps->rc != ZL_OK)
-        return 0;
+    parse_state *ps = ud;
     switch (ps->sect) {
     case S_NONE:
-        return fail(ps, ZL_E_INVAL, "'%s' outside a section (start with [ziplint])", name);
+        return zl_ini_fail(&ps->ini, ZL_E_INVAL, "'%s' outside a section (start with [ziplint])",
+                           name);
     case S_ZIPLINT:
     case S_ARCHIVE:
         return set_key(ps, ps->cur, name, value);
@@ -529,9 +428,10 @@ static int handler(void *user, const char *sect, const char *name, const char *v
         return add_ignore(ps, name, value);
     case S_HOOK:
         if (strcmp(name, "paths") != 0)
-            return fail(ps, ZL_E_INVAL, "unknown key '%s' in [hook] (expected paths)", name);
+            return zl_ini_fail(&ps->ini, ZL_E_INVAL, "unknown key '%s' in [hook] (expected paths)",
+                               name);
         if (each_word(value, " \t", add_hook_path, ps, ps->cfg) != ZL_OK)
-            return fail(ps, ZL_E_NOMEM, "out of memory");
+            return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
         return 1;
     }
     return 1;
@@ -589,26 +489,24 @@ int zl_config_parse(zl_config **out, const char *origin, const char *text, zl_er
 {
     *out = NULL;
     zl_config *cfg = calloc(1, sizeof *cfg);
-    parse_state ps = {.cfg = cfg, .text = text, .len = text ? strlen(text) : 0};
+    parse_state ps = {.cfg = cfg};
+    ps.ini = (zl_ini){.text = text,
+                      .code = ZL_E_INVAL,
+                      .long_line_hint = "repeat the key instead",
+                      .unparsed = "cannot parse this line",
+                      .section = start_section,
+                      .key = handler,
+                      .ud = &ps};
     if (cfg == NULL || (cfg->path = zl_strdup(origin)) == NULL ||
         (cfg->dir = folder_of(origin)) == NULL || add_section(cfg, NULL, 0) == NULL) {
         zl_config_free(cfg);
         return zl_error_set(err, ZL_E_NOMEM, "out of memory");
     }
-    int rc = ini_parse_stream(read_line, &ps, handler, &ps);
-    if (ps.rc == ZL_OK && rc > 0) {
-        /* inih saw an error our reader did not classify. */
-        ps.rc = ZL_E_INVAL;
-        ps.err_line = (unsigned)rc;
-        snprintf(ps.msg, sizeof ps.msg, "cannot parse this line");
-    }
-    if (ps.rc == ZL_OK && join_values(cfg) != ZL_OK)
-        ps.rc = ZL_E_NOMEM;
-    if (ps.rc != ZL_OK) {
+    if (zl_ini_run(&ps.ini) == ZL_OK && join_values(cfg) != ZL_OK)
+        zl_ini_fail(&ps.ini, ZL_E_NOMEM, "out of memory");
+    if (ps.ini.rc != ZL_OK) {
         zl_config_free(cfg);
-        if (ps.rc == ZL_E_NOMEM)
-            return zl_error_set(err, ZL_E_NOMEM, "out of memory");
-        return zl_error_set(err, ps.rc, "%s:%u: %s", origin, ps.err_line, ps.msg);
+        return zl_ini_error(&ps.ini, origin, err);
     }
     *out = cfg;
     return ZL_OK;
@@ -616,39 +514,12 @@ int zl_config_parse(zl_config **out, const char *origin, const char *text, zl_er
 
 int zl_config_load(zl_config **out, const char *path, zl_error *err)
 {
-    int rc = ZL_OK;
     char *text = NULL;
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return zl_error_set(err, ZL_E_IO, "cannot read config file %s: %s", path,
-                            strerror(errno));
-    if ((text = malloc(CONFIG_MAX + 1)) == NULL) {
-        rc = zl_error_set(err, ZL_E_NOMEM, "out of memory");
-        goto out;
-    }
-    size_t n = fread(text, 1, CONFIG_MAX + 1, fp);
-    if (ferror(fp)) {
-        rc = zl_error_set(err, ZL_E_IO, "cannot read config file %s: %s", path, strerror(errno));
-        goto out;
-    }
-    if (n > CONFIG_MAX) {
-        rc = zl_error_set(err, ZL_E_INVAL, "%s: larger than %d bytes", path, CONFIG_MAX);
-        goto out;
-    }
-    const char *nul = memchr(text, '\0', n);
-    if (nul != NULL) {
-        unsigned line = 1;
-        for (const char *p = text; p < nul; p++)
-            line += *p == '\n';
-        rc = zl_error_set(err, ZL_E_INVAL, "%s:%u: NUL byte in a config file", path, line);
-        goto out;
-    }
-    text[n] = '\0';
-    rc = zl_config_parse(out, path, text, err);
-out:
+    int rc = zl_file_read_text(path, CONFIG_MAX, "config file", ZL_E_INVAL, &text, err);
+    if (rc == ZL_OK)
+        rc = zl_config_parse(out, path, text, err);
     free(text);
-    fclose(fp);
     return rc;
 }
 
@@ -840,20 +711,6 @@ static int entry_ignored(const zl_config *cfg, const char *code, const char *pat
     return 0;
 }
 
-/* Frees a finding dropped whole (keep in step with engine.c's). */
-static void drop_finding(zl_finding *f)
-{
-    free(f->message);
-    for (size_t i = 0; i < f->n_entries; i++)
-        free((char *)f->entries[i].detail);
-    free(f->entries);
-    for (size_t i = 0; i < f->n_edits; i++)
-        free(f->edits[i].data);
-    free(f->edits);
-    free((char *)f->fix_description);
-    free(f);
-}
-
 /* Drops the ignored entries of one finding; returns how many went. */
 static size_t filter_finding(zl_finding *f, const zl_archive *ar, const zl_config *cfg,
                              const name_index *map, bool *gone)
@@ -903,7 +760,12 @@ int zl_result_apply_ignores(zl_result *res, const zl_archive *ar, const zl_confi
     int rc = ZL_OK;
     name_index *map = malloc((ar->n_entries ? ar->n_entries : 1) * sizeof *map);
     bool *gone = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *gone);
-    if (map == NULL || gone == NULL) {
+    /* The findings whose every entry is ignored, freed as engine.c frees a
+     * result's. */
+    zl_result *emptied = calloc(1, sizeof *emptied);
+    if (emptied != NULL)
+        emptied->findings = malloc(res->n * sizeof *emptied->findings);
+    if (map == NULL || gone == NULL || emptied == NULL || emptied->findings == NULL) {
         rc = zl_error_set(err, ZL_E_NOMEM, "out of memory");
         goto out;
     }
@@ -922,7 +784,7 @@ int zl_result_apply_ignores(zl_result *res, const zl_archive *ar, const zl_confi
         size_t dropped = filter_finding(f, ar, cfg, map, gone);
         memset(gone, 0, ar->n_entries * sizeof *gone);
         if (dropped > 0 && f->n_entries == 0) {
-            drop_finding(f);
+            emptied->findings[emptied->n++] = f;
             continue;
         }
         if (dropped > 0) {
@@ -953,5 +815,6 @@ int zl_result_apply_ignores(zl_result *res, const zl_archive *ar, const zl_confi
 out:
     free(map);
     free(gone);
+    zl_result_free(emptied);
     return rc;
 }

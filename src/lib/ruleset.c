@@ -5,8 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <ini.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -149,17 +147,10 @@ void zl_ruleset_free(zl_ruleset *rs)
 
 /* ---- rule files ----
  *
- * inih (as Debian builds it) hands the handler no line numbers and reads
- * lines of at most 199 bytes, silently splitting longer ones. So the text
- * is fed through our own reader, which counts lines, refuses long ones,
- * and mirrors inih's line classification (comment, continuation, section,
- * key) so that the handler knows which line it is on and whether a value
- * continues the previous key. Parsing stops at the first error. */
+ * Read with zl_ini (ini.c), which tells the callbacks the line they are on
+ * and whether a value continues the previous key. */
 
-#define MAX_CODE       32
-#define MAX_LINE_BYTES 199 /* inih's buffer is 200 bytes, the NUL included */
-
-enum line_kind { LINE_OTHER = 0, LINE_KEY, LINE_CONT };
+#define MAX_CODE 32
 
 /* Keys that may appear once per rule (bit per key). */
 enum {
@@ -180,40 +171,14 @@ typedef struct parse_state {
     const zl_ruleset *rs; /* the loaded rules, for duplicate codes */
     const char *origin;   /* file name for messages */
     bool builtin;
-    /* reader */
-    const char *text;
-    size_t pos, len;
-    size_t lineno;
-    bool prev_key;       /* inih's prev_name is set: an indented line continues it */
-    enum line_kind kind; /* of the line inih is processing */
+    zl_ini ini; /* the reader, and the first error */
     /* the new rules, added to rs only when the whole file is good */
     zl_rule **rules;
     size_t n, cap;
-    zl_rule *cur;    /* the rule of the current section (also in rules[]) */
-    size_t cur_line; /* its section header's line */
+    zl_rule *cur;      /* the rule of the current section (also in rules[]) */
+    unsigned cur_line; /* its section header's line */
     unsigned seen;
-    /* the first error */
-    int rc;
-    size_t err_line;
-    char msg[768];
 } parse_state;
-
-static int fail(parse_state *ps, size_t line, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Records the first error only; later ones are consequences. */
-static int fail(parse_state *ps, size_t line, int rc, const char *fmt, ...)
-{
-    if (ps->rc != ZL_OK)
-        return 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-    va_end(ap);
-    ps->rc = rc;
-    ps->err_line = line;
-    return 0; /* what an inih handler returns on error */
-}
 
 static bool code_is_valid(const char *s, size_t n)
 {
@@ -246,11 +211,13 @@ static int finish_rule(parse_state *ps)
         return 1;
     ps->cur = NULL;
     if (!(ps->seen & SEEN_NAME))
-        return fail(ps, ps->cur_line, ZL_E_RULEFILE, "rule %s has no name", r->info.code);
+        return zl_ini_fail_at(&ps->ini, ps->cur_line, ZL_E_RULEFILE, "rule %s has no name",
+                              r->info.code);
     if (!(ps->seen & SEEN_SEVERITY))
-        return fail(ps, ps->cur_line, ZL_E_RULEFILE, "rule %s has no severity", r->info.code);
+        return zl_ini_fail_at(&ps->ini, ps->cur_line, ZL_E_RULEFILE, "rule %s has no severity",
+                              r->info.code);
     if (r->info.summary == NULL && (r->info.summary = zl_strdup(r->info.name)) == NULL)
-        return fail(ps, ps->cur_line, ZL_E_NOMEM, "out of memory");
+        return zl_ini_fail_at(&ps->ini, ps->cur_line, ZL_E_NOMEM, "out of memory");
     if (r->fix == ZL_DATA_FIX_NONE)
         r->info.fix = ZL_FIX_NONE;
     else
@@ -259,59 +226,46 @@ static int finish_rule(parse_state *ps)
 }
 
 /* A "[CODE]" line: ends the previous rule and starts a new one. */
-static int start_rule(parse_state *ps, const char *code, size_t n)
+static int start_rule(void *ud, const char *code, size_t n)
 {
+    parse_state *ps = ud;
     if (!finish_rule(ps))
         return 0;
     if (!code_is_valid(code, n))
-        return fail(ps, ps->lineno, ZL_E_RULEFILE,
-                    "bad rule code '%.*s' (letters, digits, '-' and '_', at most %d)",
-                    (int)(n > 64 ? 64 : n), code, MAX_CODE);
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE,
+                           "bad rule code '%.*s' (letters, digits, '-' and '_', at most %d)",
+                           (int)(n > 64 ? 64 : n), code, MAX_CODE);
     char buf[MAX_CODE + 1];
     memcpy(buf, code, n);
     buf[n] = '\0';
     if (!ps->builtin && strncasecmp(buf, "ZL", 2) == 0)
-        return fail(ps, ps->lineno, ZL_E_RULEFILE,
-                    "rule code '%s' is reserved: codes starting with ZL are ziplint's own", buf);
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE,
+                           "rule code '%s' is reserved: codes starting with ZL are ziplint's own",
+                           buf);
     if (code_taken(ps, buf))
-        return fail(ps, ps->lineno, ZL_E_RULEFILE, "duplicate rule code '%s'", buf);
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "duplicate rule code '%s'", buf);
     if (ps->n == ps->cap) {
         size_t cap = ps->cap ? ps->cap * 2 : 8;
         zl_rule **nr = realloc(ps->rules, cap * sizeof *nr);
         if (nr == NULL)
-            return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+            return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
         ps->rules = nr;
         ps->cap = cap;
     }
     zl_rule *r = calloc(1, sizeof *r);
     if (r == NULL)
-        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
     ps->rules[ps->n++] = r;
     r->profile = -1;
     r->info.default_on = 1;
     if ((r->info.code = zl_strdup(buf)) == NULL ||
         (r->info.origin = zl_strdup(ps->builtin ? "built-in" : ps->origin)) == NULL ||
         (r->info.lambda_error = zl_strdup("")) == NULL || (r->info.explain = zl_strdup("")) == NULL)
-        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
     ps->cur = r;
-    ps->cur_line = ps->lineno;
+    ps->cur_line = ps->ini.line;
     ps->seen = 0;
     return 1;
-}
-
-/* inih's find_chars_or_comment: the first of chars, or an inline ';'
- * that follows whitespace, or the end. */
-static const char *find_sep(const char *s, const char *end, const char *chars)
-{
-    bool was_space = false;
-    for (; s < end; s++) {
-        if (chars != NULL && strchr(chars, *s) != NULL)
-            return s;
-        if (was_space && *s == ';')
-            return s;
-        was_space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v';
-    }
-    return end;
 }
 
 static bool is_space(char c)
@@ -319,83 +273,15 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Classifies one whole line the way inih will; handles section headers. */
-static void classify_line(parse_state *ps, const char *line, size_t n)
-{
-    const char *end = line + n, *start = line;
-    if (ps->lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-        start += 3; /* BOM */
-    const char *body = start;
-    while (end > start && is_space(end[-1]))
-        end--;
-    while (start < end && is_space(*start))
-        start++;
-    ps->kind = LINE_OTHER;
-    if (start == end || *start == ';' || *start == '#')
-        return;
-    if (ps->prev_key && start > body) {
-        ps->kind = LINE_CONT;
-        return;
-    }
-    if (*start == '[') {
-        const char *close = find_sep(start + 1, end, "]");
-        ps->prev_key = false;
-        if (close == end || *close != ']') {
-            fail(ps, ps->lineno, ZL_E_RULEFILE, "expected ']' at the end of the section line");
-            return;
-        }
-        start_rule(ps, start + 1, (size_t)(close - start - 1));
-        return;
-    }
-    const char *sep = find_sep(start, end, "=:");
-    if (sep == end || (*sep != '=' && *sep != ':')) {
-        fail(ps, ps->lineno, ZL_E_RULEFILE, "expected 'key = value'");
-        return;
-    }
-    ps->kind = LINE_KEY;
-    ps->prev_key = true;
-}
-
-/* inih's fgets-style reader over ps->text, one line per call. */
-static char *read_line(char *str, int num, void *stream)
-{
-    parse_state *ps = stream;
-    if (ps->rc != ZL_OK || ps->pos >= ps->len || num < 2)
-        return NULL; /* stop at the first error */
-    const char *line = ps->text + ps->pos;
-    size_t rest = ps->len - ps->pos;
-    const char *nl = memchr(line, '\n', rest);
-    size_t n = nl ? (size_t)(nl - line) + 1 : rest;
-    ps->lineno++;
-    size_t content = n;
-    while (content > 0 && (line[content - 1] == '\n' || line[content - 1] == '\r'))
-        content--;
-    /* The line's bytes and a '\n' must fit the buffer inih gives (its
-     * NUL included); the '\r' of a CRLF line is dropped, inih would too. */
-    size_t limit = (size_t)num - 2 < MAX_LINE_BYTES - 1 ? (size_t)num - 2 : MAX_LINE_BYTES - 1;
-    if (content > limit) {
-        fail(ps, ps->lineno, ZL_E_RULEFILE,
-             "line longer than %zu characters (give a long pattern as several 'path' lines)",
-             limit);
-        return NULL;
-    }
-    memcpy(str, line, content);
-    str[content] = '\n';
-    str[content + 1] = '\0';
-    ps->pos += n;
-    classify_line(ps, line, n);
-    return ps->rc == ZL_OK ? str : NULL;
-}
-
 static int set_string(parse_state *ps, const char **field, const char *key, unsigned bit,
                       const char *value)
 {
     if (ps->seen & bit)
-        return fail(ps, ps->lineno, ZL_E_RULEFILE, "duplicate key '%s'", key);
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "duplicate key '%s'", key);
     ps->seen |= bit;
     char *s = zl_strdup(value);
     if (s == NULL)
-        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
     free((char *)*field);
     *field = s;
     return 1;
@@ -411,13 +297,13 @@ static int add_pattern(parse_state *ps, zl_pattern ***list, size_t *n, const cha
     zl_error_init(&perr);
     int rc = zl_pattern_new(&p, value, &perr);
     if (rc == ZL_E_NOMEM)
-        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
     if (rc != ZL_OK)
-        return fail(ps, ps->lineno, ZL_E_RULEFILE, "%s: %s", key, perr.message);
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "%s: %s", key, perr.message);
     zl_pattern **nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (nl == NULL) {
         zl_pattern_free(p);
-        return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+        return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
     }
     nl[(*n)++] = p;
     *list = nl;
@@ -448,8 +334,9 @@ static int parse_fix(parse_state *ps, zl_rule *r, const char *value)
             }
         }
     }
-    return fail(ps, ps->lineno, ZL_E_RULEFILE,
-                "bad fix '%s' (delete, mode NNNN with permission bits up to 0777, or none)", value);
+    return zl_ini_fail(&ps->ini, ZL_E_RULEFILE,
+                       "bad fix '%s' (delete, mode NNNN with permission bits up to 0777, or none)",
+                       value);
 }
 
 static int parse_min_size(parse_state *ps, zl_rule *r, const char *value)
@@ -467,7 +354,7 @@ static int parse_min_size(parse_state *ps, zl_rule *r, const char *value)
             return 1;
         }
     }
-    return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad min-size '%s' (a number of bytes)", value);
+    return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "bad min-size '%s' (a number of bytes)", value);
 }
 
 /* "a|b|c" lookup: the index of value among choices, or -1. */
@@ -482,36 +369,34 @@ static int choose(const char *value, const char *const *choices, size_t n)
 static int once(parse_state *ps, unsigned bit, const char *key)
 {
     if (ps->seen & bit)
-        return fail(ps, ps->lineno, ZL_E_RULEFILE, "duplicate key '%s'", key);
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "duplicate key '%s'", key);
     ps->seen |= bit;
     return 1;
 }
 
-static int handle_key(void *user, const char *section, const char *key, const char *value)
+/* The reader tracks sections, so "[A] ... [A]" is seen twice. */
+static int handle_key(void *ud, const char *key, const char *value)
 {
-    parse_state *ps = user;
+    parse_state *ps = ud;
     zl_rule *r = ps->cur;
-    (void)section; /* the reader tracks sections, so "[A] ... [A]" is seen twice */
-    if (ps->rc != ZL_OK)
-        return 0;
     if (r == NULL)
-        return fail(ps, ps->lineno, ZL_E_RULEFILE, "'%s' outside a [CODE] section", key);
-    if (ps->kind == LINE_CONT) {
+        return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "'%s' outside a [CODE] section", key);
+    if (ps->ini.continuation) {
         /* inih passes each continuation line as the same key again */
         if (strcmp(key, "explain") != 0)
-            return fail(ps, ps->lineno, ZL_E_RULEFILE,
-                        "indented line continues '%s'; only explain may span lines", key);
+            return zl_ini_fail(&ps->ini, ZL_E_RULEFILE,
+                               "indented line continues '%s'; only explain may span lines", key);
         char *s =
             *r->info.explain ? zl_asprintf("%s\n%s", r->info.explain, value) : zl_strdup(value);
         if (s == NULL)
-            return fail(ps, ps->lineno, ZL_E_NOMEM, "out of memory");
+            return zl_ini_fail(&ps->ini, ZL_E_NOMEM, "out of memory");
         free((char *)r->info.explain);
         r->info.explain = s;
         return 1;
     }
     if (strcmp(key, "name") == 0) {
         if (*value == '\0')
-            return fail(ps, ps->lineno, ZL_E_RULEFILE, "empty name");
+            return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "empty name");
         return set_string(ps, &r->info.name, key, SEEN_NAME, value);
     }
     if (strcmp(key, "severity") == 0) {
@@ -519,8 +404,8 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         if (!once(ps, SEEN_SEVERITY, key))
             return 0;
         if (zl_severity_parse(value, &sev) != ZL_OK || sev == ZL_SEV_NONE)
-            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad severity '%s' (error, warning or info)",
-                        value);
+            return zl_ini_fail(&ps->ini, ZL_E_RULEFILE,
+                               "bad severity '%s' (error, warning or info)", value);
         r->info.severity = sev;
         return 1;
     }
@@ -547,8 +432,8 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         if (!once(ps, SEEN_TYPE, key))
             return 0;
         if (t < 0)
-            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad type '%s' (file, dir, symlink or any)",
-                        value);
+            return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "bad type '%s' (file, dir, symlink or any)",
+                               value);
         r->type = (zl_match_type)t; /* same order as zl_match_type */
         return 1;
     }
@@ -558,8 +443,8 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         if (!once(ps, SEEN_PROFILE, key))
             return 0;
         if (p < 0)
-            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad profile '%s' (function, layer or any)",
-                        value);
+            return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "bad profile '%s' (function, layer or any)",
+                               value);
         r->profile = p == 0 ? ZL_PROFILE_FUNCTION : p == 1 ? ZL_PROFILE_LAYER : -1;
         return 1;
     }
@@ -575,30 +460,32 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         else if (strcmp(value, "no") == 0)
             r->safe = false;
         else
-            return fail(ps, ps->lineno, ZL_E_RULEFILE, "bad safe '%s' (yes or no)", value);
+            return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "bad safe '%s' (yes or no)", value);
         return 1;
     }
-    return fail(ps, ps->lineno, ZL_E_RULEFILE, "unknown key '%s'", key);
+    return zl_ini_fail(&ps->ini, ZL_E_RULEFILE, "unknown key '%s'", key);
 }
 
 int zl_ruleset_parse(zl_ruleset *rs, const char *origin, const char *text, bool builtin,
                      zl_error *err)
 {
-    parse_state ps = {
-        .rs = rs, .origin = origin, .builtin = builtin, .text = text, .len = strlen(text)};
-    int ir = ini_parse_stream(read_line, &ps, handle_key, &ps);
-    if (ps.rc == ZL_OK && ir > 0)
-        fail(&ps, (size_t)ir, ZL_E_RULEFILE, "syntax error"); /* inih saw what we did not */
-    else if (ps.rc == ZL_OK && ir < 0)
-        fail(&ps, 0, ZL_E_NOMEM, "out of memory");
+    parse_state ps = {.rs = rs, .origin = origin, .builtin = builtin};
+    ps.ini = (zl_ini){.text = text,
+                      .code = ZL_E_RULEFILE,
+                      .long_line_hint = "give a long pattern as several 'path' lines",
+                      .unparsed = "syntax error",
+                      .section = start_rule,
+                      .key = handle_key,
+                      .ud = &ps};
+    zl_ini_run(&ps.ini);
     finish_rule(&ps);
-    if (ps.rc == ZL_OK) {
+    if (ps.ini.rc == ZL_OK) {
         /* Grow once so that nothing can fail after the first rule moves. */
         if (rs->n + ps.n > rs->cap) {
             size_t cap = rs->n + ps.n + 16;
             zl_rule **nr = realloc(rs->rules, cap * sizeof *nr);
             if (nr == NULL) {
-                fail(&ps, 0, ZL_E_NOMEM, "out of memory");
+                zl_ini_fail_at(&ps.ini, 0, ZL_E_NOMEM, "out of memory");
                 goto out;
             }
             rs->rules = nr;
@@ -613,49 +500,18 @@ out:
     for (size_t i = 0; i < ps.n; i++)
         rule_free(ps.rules[i]);
     free(ps.rules);
-    if (ps.rc == ZL_E_NOMEM)
-        return zl_error_set(err, ZL_E_NOMEM, "out of memory");
-    if (ps.rc != ZL_OK)
-        return zl_error_set(err, ps.rc, "%s:%zu: %s", origin, ps.err_line, ps.msg);
-    return ZL_OK;
+    return zl_ini_error(&ps.ini, origin, err);
 }
 
 #define RULE_FILE_MAX (1024 * 1024)
 
 int zl_ruleset_load_file(zl_ruleset *rs, const char *path, zl_error *err)
 {
-    int rc = ZL_OK;
     char *text = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return zl_error_set(err, ZL_E_IO, "cannot read rule file %s: %s", path, strerror(errno));
-    text = malloc(RULE_FILE_MAX + 1);
-    if (text == NULL) {
-        rc = zl_error_set(err, ZL_E_NOMEM, "out of memory");
-        goto out;
-    }
-    size_t n = fread(text, 1, RULE_FILE_MAX + 1, fp);
-    if (ferror(fp)) {
-        rc = zl_error_set(err, ZL_E_IO, "cannot read rule file %s: %s", path, strerror(errno));
-        goto out;
-    }
-    if (n > RULE_FILE_MAX) {
-        rc = zl_error_set(err, ZL_E_RULEFILE, "%s: larger than %d bytes", path, RULE_FILE_MAX);
-        goto out;
-    }
-    const char *nul = memchr(text, '\0', n);
-    if (nul != NULL) {
-        size_t line = 1;
-        for (const char *p = text; p < nul; p++)
-            line += *p == '\n';
-        rc = zl_error_set(err, ZL_E_RULEFILE, "%s:%zu: NUL byte in a rule file", path, line);
-        goto out;
-    }
-    text[n] = '\0';
-    rc = zl_ruleset_parse(rs, path, text, false, err);
-out:
+    int rc = zl_file_read_text(path, RULE_FILE_MAX, "rule file", ZL_E_RULEFILE, &text, err);
+    if (rc == ZL_OK)
+        rc = zl_ruleset_parse(rs, path, text, false, err);
     free(text);
-    fclose(fp);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* util.c - errors, strings, severities, options: small things every room uses. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,46 @@ char *zl_asprintf(const char *fmt, ...)
     char *s = zl_vasprintf(fmt, ap);
     va_end(ap);
     return s;
+}
+
+int zl_file_read_text(const char *path, size_t max, const char *what, int code, char **out,
+                      zl_error *err)
+{
+    int rc = ZL_OK;
+    char *text = NULL;
+    *out = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return zl_error_set(err, ZL_E_IO, "cannot read %s %s: %s", what, path, strerror(errno));
+    if ((text = malloc(max + 1)) == NULL) {
+        rc = zl_error_set(err, ZL_E_NOMEM, "out of memory");
+        goto out;
+    }
+    /* One byte more than max tells a file of max bytes from a larger one. */
+    size_t n = fread(text, 1, max + 1, fp);
+    if (ferror(fp)) {
+        rc = zl_error_set(err, ZL_E_IO, "cannot read %s %s: %s", what, path, strerror(errno));
+        goto out;
+    }
+    if (n > max) {
+        rc = zl_error_set(err, code, "%s: larger than %zu bytes", path, max);
+        goto out;
+    }
+    const char *nul = memchr(text, '\0', n);
+    if (nul != NULL) {
+        unsigned line = 1;
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        rc = zl_error_set(err, code, "%s:%u: NUL byte in a %s", path, line, what);
+        goto out;
+    }
+    text[n] = '\0';
+    *out = text;
+    text = NULL;
+out:
+    free(text);
+    fclose(fp);
+    return rc;
 }
 
 const char *zl_version(void)

@@ -5,6 +5,7 @@
  * touch the same entry never ask for different modes. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,11 +246,60 @@ static int nomem(zl_ctx *ctx)
     return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
 }
 
-static int add_chmod(zl_ctx *ctx, zl_finding *f, const zl_entry *e, uint32_t mode)
+/* Lists e in the rule's finding *f (made on first use) with a detail and
+ * the safe edit that sets its mode to `to`. */
+static int flag_chmod(zl_ctx *ctx, const zl_rule *rule, zl_finding **f, const zl_entry *e,
+                      zl_severity sev, uint32_t to, const char *detail_fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static int flag_chmod(zl_ctx *ctx, const zl_rule *rule, zl_finding **f, const zl_entry *e,
+                      zl_severity sev, uint32_t to, const char *detail_fmt, ...)
 {
+    char detail[128]; /* the details here are short: modes and a host name */
+    va_list ap;
+    va_start(ap, detail_fmt);
+    vsnprintf(detail, sizeof detail, detail_fmt, ap);
+    va_end(ap);
+    if (*f == NULL && (*f = zl_finding_get(ctx, rule)) == NULL)
+        return nomem(ctx);
     zl_edit ed = {
-        .kind = ZL_EDIT_CHMOD, .entry = (size_t)(e - ctx->ar->entries), .safe = true, .mode = mode};
-    return zl_finding_add_edit(ctx, f, &ed);
+        .kind = ZL_EDIT_CHMOD, .entry = (size_t)(e - ctx->ar->entries), .safe = true, .mode = to};
+    int rc = zl_finding_add_entry(ctx, *f, e, sev, "%s", detail);
+    return rc != ZL_OK ? rc : zl_finding_add_edit(ctx, *f, &ed);
+}
+
+/* How ZL201 and ZL202 word their finding. */
+typedef struct world_words {
+    const char *noun;      /* "file" */
+    const char *lacks;     /* what the failing ones lack and why that fails, up to "it"/"them" */
+    const char *lacks_end; /* the rest of that sentence */
+    const char *state;     /* what the others are: "readable" */
+    const char *canonical; /* the modes they are not: "0644/0755" */
+    const char *harmless;  /* why the others matter little */
+    const char *fix;
+} world_words;
+
+/* The message and fix of ZL201/ZL202: the n_err entries that lack world
+ * access fail, the others are merely not canonical. */
+static int set_world_message(zl_ctx *ctx, zl_finding *f, size_t n_err, const world_words *w)
+{
+    size_t others = f->n_entries - n_err;
+    char tail[96] = "";
+    int rc;
+    if (others > 0)
+        snprintf(tail, sizeof tail, " (%zu other %s%s %s, but not %s)", others, w->noun,
+                 others == 1 ? " is" : "s are", w->state, w->canonical);
+    if (n_err > 0)
+        rc = zl_finding_set_message(ctx, f, "%zu %s%s lack%s %s%s%s%s", n_err, w->noun,
+                                    n_err == 1 ? "" : "s", n_err == 1 ? "s" : "", w->lacks,
+                                    n_err == 1 ? "it" : "them", w->lacks_end, tail);
+    else
+        rc = zl_finding_set_message(ctx, f, "%zu %s%s %s but not %s (%s)", f->n_entries, w->noun,
+                                    f->n_entries == 1 ? " is" : "s are", w->state, w->canonical,
+                                    w->harmless);
+    if (rc == ZL_OK)
+        rc = zl_finding_set_fix(ctx, f, true, "%s", w->fix);
+    return rc;
 }
 
 /* ZL201: a regular file whose permission bits are not 0644/0755.
@@ -272,37 +322,23 @@ static int check_file_mode(zl_ctx *ctx, const zl_rule *rule)
             boot = bootstrap_target(ctx);
         uint32_t to = canonical_mode(e, is_executable(ctx, e, boot));
         zl_severity sev = (perm & 0004) ? ZL_SEV_INFO : ZL_SEV_ERROR;
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
-            return nomem(ctx);
-        if ((rc = zl_finding_add_entry(ctx, f, e, sev, "%04o -> %04o", ZL_MODE_PERM(e->mode),
-                                       to)) != ZL_OK ||
-            (rc = add_chmod(ctx, f, e, to)) != ZL_OK)
+        if ((rc = flag_chmod(ctx, rule, &f, e, sev, to, "%04o -> %04o", ZL_MODE_PERM(e->mode),
+                             to)) != ZL_OK)
             return rc;
         f->bytes += e->size;
         if (sev == ZL_SEV_ERROR)
             n_err++;
     }
-    if (f == NULL)
-        return ZL_OK;
-    size_t others = f->n_entries - n_err;
-    char tail[96] = "";
-    if (others > 0)
-        snprintf(tail, sizeof tail, " (%zu other file%s readable, but not 0644/0755)", others,
-                 others == 1 ? " is" : "s are");
-    if (n_err > 0)
-        rc = zl_finding_set_message(ctx, f,
-                                    "%zu file%s lack%s world read (o+r): Lambda runs the code as "
-                                    "a user that does not own the files, so it cannot read %s%s",
-                                    n_err, n_err == 1 ? "" : "s", n_err == 1 ? "s" : "",
-                                    n_err == 1 ? "it" : "them", tail);
-    else
-        rc = zl_finding_set_message(ctx, f,
-                                    "%zu file%s readable but not 0644/0755 (harmless; "
-                                    "normalising makes builds reproducible)",
-                                    f->n_entries, f->n_entries == 1 ? " is" : "s are");
-    if (rc == ZL_OK)
-        rc = zl_finding_set_fix(ctx, f, true, "set files to 0644 (0755 for executables)");
-    return rc;
+    static const world_words words = {
+        "file",
+        "world read (o+r): Lambda runs the code as a user that does not own the files, so it "
+        "cannot read ",
+        "",
+        "readable",
+        "0644/0755",
+        "harmless; normalising makes builds reproducible",
+        "set files to 0644 (0755 for executables)"};
+    return f != NULL ? set_world_message(ctx, f, n_err, &words) : ZL_OK;
 }
 
 /* ZL202: a directory entry whose permission bits are not 0755. */
@@ -320,34 +356,20 @@ static int check_dir_mode(zl_ctx *ctx, const zl_rule *rule)
         if (perm == 0755)
             continue;
         zl_severity sev = (perm & 0005) == 0005 ? ZL_SEV_INFO : ZL_SEV_ERROR;
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
-            return nomem(ctx);
-        if ((rc = zl_finding_add_entry(ctx, f, e, sev, "%04o -> 0755", ZL_MODE_PERM(e->mode))) !=
-                ZL_OK ||
-            (rc = add_chmod(ctx, f, e, 0755)) != ZL_OK)
+        if ((rc = flag_chmod(ctx, rule, &f, e, sev, 0755, "%04o -> 0755", ZL_MODE_PERM(e->mode))) !=
+            ZL_OK)
             return rc;
         if (sev == ZL_SEV_ERROR)
             n_err++;
     }
-    if (f == NULL)
-        return ZL_OK;
-    size_t others = f->n_entries - n_err;
-    char tail[96] = "";
-    if (others > 0)
-        snprintf(tail, sizeof tail, " (%zu other folder%s open, but not 0755)", others,
-                 others == 1 ? " is" : "s are");
-    if (n_err > 0)
-        rc = zl_finding_set_message(ctx, f,
-                                    "%zu folder%s lack%s world read+execute (o+rx): nothing "
-                                    "inside %s can be imported%s",
-                                    n_err, n_err == 1 ? "" : "s", n_err == 1 ? "s" : "",
-                                    n_err == 1 ? "it" : "them", tail);
-    else
-        rc = zl_finding_set_message(ctx, f, "%zu folder%s open but not 0755 (harmless)",
-                                    f->n_entries, f->n_entries == 1 ? " is" : "s are");
-    if (rc == ZL_OK)
-        rc = zl_finding_set_fix(ctx, f, true, "set folders to 0755");
-    return rc;
+    static const world_words words = {"folder",
+                                      "world read+execute (o+rx): nothing inside ",
+                                      " can be imported",
+                                      "open",
+                                      "0755",
+                                      "harmless",
+                                      "set folders to 0755"};
+    return f != NULL ? set_world_message(ctx, f, n_err, &words) : ZL_OK;
 }
 
 /* ZL203: entries made on a host that records no Unix mode. */
@@ -365,11 +387,8 @@ static int check_no_unix_mode(zl_ctx *ctx, const zl_rule *rule)
         if (boot == -2)
             boot = bootstrap_target(ctx);
         uint32_t to = canonical_mode(e, is_executable(ctx, e, boot));
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
-            return nomem(ctx);
-        if ((rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_INFO, "no Unix mode (%s host) -> %04o",
-                                       host_name(e->opsys), to)) != ZL_OK ||
-            (rc = add_chmod(ctx, f, e, to)) != ZL_OK)
+        if ((rc = flag_chmod(ctx, rule, &f, e, ZL_SEV_INFO, to, "no Unix mode (%s host) -> %04o",
+                             host_name(e->opsys), to)) != ZL_OK)
             return rc;
         host = host == -1 || host == e->opsys ? e->opsys : -2;
     }
@@ -402,15 +421,13 @@ static int check_exec_bit(zl_ctx *ctx, const zl_rule *rule)
         if (!is_executable(ctx, e, boot))
             continue;
         uint32_t to = canonical_mode(e, 1);
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
-            return nomem(ctx);
         if (e->has_unix_mode)
-            rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_ERROR, "%04o -> %04o",
-                                      ZL_MODE_PERM(e->mode), to);
+            rc = flag_chmod(ctx, rule, &f, e, ZL_SEV_ERROR, to, "%04o -> %04o",
+                            ZL_MODE_PERM(e->mode), to);
         else
-            rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_ERROR, "no Unix mode (%s host) -> %04o",
-                                      host_name(e->opsys), to);
-        if (rc != ZL_OK || (rc = add_chmod(ctx, f, e, to)) != ZL_OK)
+            rc = flag_chmod(ctx, rule, &f, e, ZL_SEV_ERROR, to, "no Unix mode (%s host) -> %04o",
+                            host_name(e->opsys), to);
+        if (rc != ZL_OK)
             return rc;
     }
     if (f == NULL)
@@ -469,14 +486,12 @@ static int check_special(zl_ctx *ctx, const zl_rule *rule)
         if (boot == -2)
             boot = bootstrap_target(ctx);
         uint32_t to = canonical_mode(e, is_executable(ctx, e, boot));
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
-            return nomem(ctx);
-        if ((rc = zl_finding_add_entry(
-                 ctx, f, e, ZL_SEV_WARNING, "%04o -> %04o (%s%s%s%s%s)", ZL_MODE_PERM(e->mode), to,
-                 (bits & 04000) ? "setuid" : "", (bits & 04000) && (bits & 03000) ? ", " : "",
-                 (bits & 02000) ? "setgid" : "", (bits & 02000) && (bits & 01000) ? ", " : "",
-                 (bits & 01000) ? "sticky" : "")) != ZL_OK ||
-            (rc = add_chmod(ctx, f, e, to)) != ZL_OK)
+        if ((rc = flag_chmod(ctx, rule, &f, e, ZL_SEV_WARNING, to, "%04o -> %04o (%s%s%s%s%s)",
+                             ZL_MODE_PERM(e->mode), to, (bits & 04000) ? "setuid" : "",
+                             (bits & 04000) && (bits & 03000) ? ", " : "",
+                             (bits & 02000) ? "setgid" : "",
+                             (bits & 02000) && (bits & 01000) ? ", " : "",
+                             (bits & 01000) ? "sticky" : "")) != ZL_OK)
             return rc;
         n_bits++;
     }
