@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, suite_platform());
     srunner_add_suite(sr, suite_config());
     srunner_add_suite(sr, suite_repro());
+    srunner_add_suite(sr, suite_inflate());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

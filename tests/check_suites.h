@@ -18,6 +18,7 @@ Suite *suite_integrity(void);
 Suite *suite_platform(void);
 Suite *suite_config(void);
 Suite *suite_repro(void);
+Suite *suite_inflate(void);
 
 /* The path of a fixture in fixtures/ (a static buffer, valid until the next
  * call). */

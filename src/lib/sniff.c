@@ -13,6 +13,7 @@
 
 /* Enough for every header we parse, and for libmagic's usual tests. */
 #define HEAD_MAX 4096
+#define PYC_HEAD 16 /* what sniff_pyc reads */
 
 #define ELF_PT_INTERP 3
 #define ELF_PN_XNUM   0xffffu
@@ -172,16 +173,29 @@ static void classify(const unsigned char *b, size_t n, zl_sniff *s)
         s->kind = ZL_KIND_DATA;
 }
 
+static bool named_like_bytecode(const zl_entry *e)
+{
+    return e->name_len > 4 && (memcmp(e->path + e->name_len - 4, ".pyc", 4) == 0 ||
+                               memcmp(e->path + e->name_len - 4, ".pyo", 4) == 0);
+}
+
 const zl_sniff *zl_entry_sniff(zl_archive *ar, zl_entry *e)
 {
     if (e->sniffed)
         return &e->sniff;
+    memset(&e->sniff, 0, sizeof e->sniff);
     unsigned char buf[HEAD_MAX];
     size_t got = 0;
     zl_error err;
     if (e->type == ZL_TYPE_DIR) {
         memset(&e->sniff, 0, sizeof e->sniff);
         e->sniff.kind = ZL_KIND_DATA;
+    } else if (e->size > HEAD_MAX && named_like_bytecode(e) &&
+               zl_entry_read_head(ar, e, buf, PYC_HEAD, &got, &err) == ZL_OK && got == PYC_HEAD &&
+               sniff_pyc(buf, got, &e->sniff)) {
+        /* Bytecode says all it is in its first 16 bytes, and its magic
+         * begins no other kind: inflate no more of it (issue 7). The name
+         * only says where trying pays. */
     } else if (zl_entry_read_head(ar, e, buf, sizeof buf, &got, &err) != ZL_OK) {
         memset(&e->sniff, 0, sizeof e->sniff);
         e->sniff.kind = ZL_KIND_UNREADABLE;

@@ -910,37 +910,95 @@ static bool already_decoded(const zl_ctx *ctx, size_t i)
     return false;
 }
 
+/* What ZL606 does with one entry, decided on the main thread; the data
+ * checks (VERIFY) run on worker threads, and everything is reported in
+ * entry order afterwards. */
+typedef enum corrupt_step { STEP_NONE = 0, STEP_HEADER, STEP_VERIFY, STEP_DECODE } corrupt_step;
+
+typedef struct corrupt_item {
+    uint8_t step;
+    int rc;     /* VERIFY: ZL_OK, ZL_E_* or ZL_RAW_FALLBACK */
+    char *msg;  /* VERIFY failure or HEADER detail (owned) */
+} corrupt_item;
+
+/* A VERIFY item: its entry and size, sorted largest first so that no
+ * thread is left with a big entry at the end. */
+typedef struct verify_ref {
+    uint64_t size;
+    size_t entry;
+} verify_ref;
+
+typedef struct verify_jobs {
+    const zl_archive *ar;
+    corrupt_item *items;
+    verify_ref *which;
+} verify_jobs;
+
+static int larger_first(const void *a, const void *b)
+{
+    uint64_t x = ((const verify_ref *)a)->size, y = ((const verify_ref *)b)->size;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int verify_job(void *ud, size_t k, zl_reader *rd)
+{
+    verify_jobs *j = ud;
+    size_t i = j->which[k].entry;
+    corrupt_item *it = &j->items[i];
+    zl_error verr;
+    zl_error_init(&verr);
+    it->rc = zl_raw_verify(j->ar, &j->ar->entries[i], rd, &verr);
+    if (it->rc < 0 && it->rc != ZL_E_NOMEM && (it->msg = zl_strdup(verr.message)) == NULL)
+        it->rc = ZL_E_NOMEM;
+    return it->rc == ZL_E_NOMEM ? ZL_E_NOMEM : ZL_OK;
+}
+
 static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
 {
     zl_archive *ar = ctx->ar;
     zl_finding *f = NULL;
     bool bomb = false;
     size_t n_headers = 0; /* entries listed for their headers, not their data */
+    size_t n_verify = 0;
+    corrupt_item *items = NULL;
+    verify_ref *which = NULL;
     int rc;
     if (ctx->opt->verify && (rc = looks_like_bomb(ar, &bomb)) != ZL_OK)
         return zl_error_set(ctx->err, rc, "%s: out of memory", ar->path);
+    if (ar->n_entries == 0)
+        return ZL_OK;
+    items = calloc(ar->n_entries, sizeof *items);
+    if (ctx->opt->verify)
+        which = malloc(ar->n_entries * sizeof *which);
+    if (items == NULL || (ctx->opt->verify && which == NULL)) {
+        rc = zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+        goto out;
+    }
     for (size_t i = 0; i < ar->n_entries; i++) {
         const zl_entry *e = &ar->entries[i];
+        corrupt_item *it = &items[i];
         /* One small read per entry, so this part runs on every check. */
         if (ar->cd_ok) {
             zl_local lh;
             char why[256];
             rc = zl_entry_local(ar, e, &lh);
-            if (rc == ZL_E_NOMEM)
-                return zl_error_set(ctx->err, rc, "%s: out of memory", ar->path);
-            if (rc != ZL_OK) {
-                n_headers++;
-                rc = list_entry(ctx, rule, &f, e, ZL_SEV_ERROR,
-                                "no local header at offset %llu",
-                                (unsigned long long)e->lh_offset);
-                if (rc != ZL_OK)
-                    return rc;
-                continue;
+            if (rc == ZL_E_NOMEM) {
+                rc = zl_error_set(ctx->err, rc, "%s: out of memory", ar->path);
+                goto out;
             }
-            if (local_disagrees(ar, e, &lh, why, sizeof why)) {
-                n_headers++;
-                if ((rc = list_entry(ctx, rule, &f, e, ZL_SEV_ERROR, "%s", why)) != ZL_OK)
-                    return rc;
+            if (rc != ZL_OK) {
+                it->step = STEP_HEADER;
+                it->msg = zl_asprintf("no local header at offset %llu",
+                                      (unsigned long long)e->lh_offset);
+            } else if (local_disagrees(ar, e, &lh, why, sizeof why)) {
+                it->step = STEP_HEADER;
+                it->msg = zl_strdup(why);
+            }
+            if (it->step == STEP_HEADER) {
+                if (it->msg == NULL) {
+                    rc = zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+                    goto out;
+                }
                 continue;
             }
         }
@@ -951,44 +1009,87 @@ static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
         /* ZL607 refuses a bomb anyway: its data is not inflated. */
         if (bomb || ratio_impossible(ar, e))
             continue;
+        if (e->data_ok) {
+            continue; /* ZL505 read it whole and checked its CRC */
+        } else if (zip_compression_method_supported(e->method, 0)) {
+            it->step = STEP_VERIFY;
+            it->rc = ZL_RAW_FALLBACK;
+            which[n_verify++] = (verify_ref){e->size, i};
+        } else if (we_decode(e->method) && !already_decoded(ctx, i)) {
+            it->step = STEP_DECODE;
+        }
+    }
+    /* Inflate and checksum on every core; libzip is left what the raw
+     * reader does not take (it is not thread safe). */
+    if (n_verify > 1)
+        qsort(which, n_verify, sizeof *which, larger_first);
+    verify_jobs jobs = {ar, items, which};
+    if (zl_parallel_run(n_verify, verify_job, &jobs) == ZL_E_NOMEM) {
+        rc = zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+        goto out;
+    }
+    for (size_t i = 0; i < ar->n_entries; i++) {
+        const zl_entry *e = &ar->entries[i];
+        corrupt_item *it = &items[i];
+        if (it->step == STEP_NONE)
+            continue;
+        if (it->step == STEP_HEADER) {
+            n_headers++;
+            if ((rc = list_entry(ctx, rule, &f, e, ZL_SEV_ERROR, "%s", it->msg)) != ZL_OK)
+                goto out;
+            continue;
+        }
         zl_error verr;
         zl_error_init(&verr);
-        if (zip_compression_method_supported(e->method, 0)) {
-            rc = zl_entry_verify(ar, e, &verr);
-        } else if (we_decode(e->method) && !already_decoded(ctx, i)) {
+        if (it->step == STEP_VERIFY) {
+            rc = it->rc;
+            if (rc == ZL_RAW_FALLBACK)
+                rc = zl_entry_verify(ar, e, &verr);
+            else if (rc != ZL_OK && it->msg != NULL)
+                snprintf(verr.message, sizeof verr.message, "%s", it->msg);
+        } else {
             unsigned char *data = NULL;
             rc = decode_entry(ar, e, &data, &verr);
             free(data);
             if (rc == ZL_E_INVAL)
                 rc = ZL_OK; /* too large to hold: not a sign of damage */
-        } else {
-            continue;
         }
         if (rc == ZL_OK)
             continue;
-        if (rc == ZL_E_NOMEM)
-            return zl_error_set(ctx->err, rc, "%s", verr.message);
+        if (rc == ZL_E_NOMEM) {
+            rc = zl_error_set(ctx->err, rc, "%s", verr.message[0] ? verr.message : "out of memory");
+            goto out;
+        }
         rc = list_entry(ctx, rule, &f, e, ZL_SEV_ERROR, "%s", verify_cause(ar, e, verr.message));
         if (rc != ZL_OK)
-            return rc;
+            goto out;
     }
+    rc = ZL_OK;
     if (f == NULL)
-        return ZL_OK;
+        goto out;
     if (n_headers == 0)
-        return zl_finding_set_message(ctx, f,
-                                      f->n_entries == 1
-                                          ? "%zu entry is corrupt: its data does not match its "
-                                            "CRC or cannot be decoded"
-                                          : "%zu entries are corrupt: their data does not match "
-                                            "their CRC or cannot be decoded",
-                                      f->n_entries);
-    return zl_finding_set_message(ctx, f,
-                                  f->n_entries == 1
-                                      ? "%zu entry is corrupt: its data does not match its CRC, "
-                                        "cannot be decoded, or its headers disagree"
-                                      : "%zu entries are corrupt: their data does not match "
-                                        "their CRC, cannot be decoded, or their headers disagree",
-                                  f->n_entries);
+        rc = zl_finding_set_message(ctx, f,
+                                    f->n_entries == 1
+                                        ? "%zu entry is corrupt: its data does not match its "
+                                          "CRC or cannot be decoded"
+                                        : "%zu entries are corrupt: their data does not match "
+                                          "their CRC or cannot be decoded",
+                                    f->n_entries);
+    else
+        rc = zl_finding_set_message(ctx, f,
+                                    f->n_entries == 1
+                                        ? "%zu entry is corrupt: its data does not match its CRC, "
+                                          "cannot be decoded, or its headers disagree"
+                                        : "%zu entries are corrupt: their data does not match "
+                                          "their CRC, cannot be decoded, or their headers disagree",
+                                    f->n_entries);
+out:
+    if (items != NULL)
+        for (size_t i = 0; i < ar->n_entries; i++)
+            free(items[i].msg);
+    free(items);
+    free(which);
+    return rc;
 }
 
 /* ---- the table ---- */

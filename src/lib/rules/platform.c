@@ -6,7 +6,8 @@
  * Only loadable native code is judged as an error (rules.md, "Words used
  * below"); the same problems in files nothing loads are info. Entries are
  * chosen by name and place first, so only those are sniffed (4 KiB), and
- * only ELF objects are read whole, by ZL505 alone. */
+ * only ELF objects are read further, by ZL505 alone (streamed on worker
+ * threads, keeping only the section headers and .gnu.version_r). */
 #include "config.h"
 
 #include <stdio.h>
@@ -734,15 +735,47 @@ static int check_wheel(zl_ctx *ctx, const zl_rule *rule)
 
 /* ---- ZL505 glibc-too-new ---- */
 
+/* One ELF object to scan; the scans run on worker threads, each with its
+ * own raw reader, and are reported in entry order afterwards. */
+typedef struct glibc_item {
+    zl_entry *e;
+    role r;
+    int rc; /* ZL_OK, a ZL_E_* code, or ZL_RAW_FALLBACK (done again here, with libzip) */
+    int major, minor;
+    bool data_ok;
+} glibc_item;
+
+typedef struct glibc_jobs {
+    const zl_archive *ar;
+    glibc_item **order; /* largest first, so that no thread is left with a big one at the end */
+} glibc_jobs;
+
+static int larger_first(const void *a, const void *b)
+{
+    const glibc_item *x = *(glibc_item *const *)a, *y = *(glibc_item *const *)b;
+    return x->e->size < y->e->size ? 1 : x->e->size > y->e->size ? -1 : 0;
+}
+
+static int glibc_job(void *ud, size_t i, zl_reader *rd)
+{
+    glibc_jobs *j = ud;
+    glibc_item *it = j->order[i];
+    zl_error err;
+    it->rc = zl_elf_glibc_need_entry(j->ar, it->e, rd, &it->major, &it->minor, &it->data_ok,
+                                     &err);
+    return it->rc == ZL_E_NOMEM ? ZL_E_NOMEM : ZL_OK;
+}
+
 static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
 {
     zl_archive *ar = ctx->ar;
     const bool boot_link = bootstrap_is_link(ctx);
     zl_finding *f = NULL;
     const int have = zl_runtime_glibc_minor(ctx->opt->runtime_minor);
-    size_t n_err = 0;
+    size_t n_err = 0, n_items = 0;
     int top = 0;
     int rc = ZL_OK;
+    glibc_item *items = NULL, **order = NULL;
     for (size_t i = 0; i < ar->n_entries; i++) {
         zl_entry *e = &ar->entries[i];
         role r = entry_role(ctx, e, boot_link);
@@ -751,22 +784,49 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
         const zl_sniff *s = zl_entry_sniff(ar, e);
         if (s->kind != ZL_KIND_ELF)
             continue;
-        unsigned char *buf = NULL;
-        size_t len = 0;
-        zl_error rerr;
-        int major = 0, minor = 0;
-        /* Unreadable data is ZL606's; an image libelf rejects needs nothing we can tell. */
-        if (zl_entry_read_all(ar, e, (size_t)ELF_READ_MAX, &buf, &len, &rerr) != ZL_OK)
-            continue;
-        int grc = zl_elf_glibc_need(buf, len, &major, &minor, &rerr);
-        free(buf);
-        if (grc != ZL_OK || major < 2 || (major == 2 && minor <= have))
-            continue;
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
+        if (items == NULL && (items = calloc(ar->n_entries, sizeof *items)) == NULL)
             return nomem(ctx);
+        items[n_items++] = (glibc_item){.e = e, .r = r};
+    }
+    if (n_items > 0 && (order = malloc(n_items * sizeof *order)) == NULL) {
+        rc = nomem(ctx);
+        goto out;
+    }
+    for (size_t k = 0; k < n_items; k++)
+        order[k] = &items[k];
+    if (n_items > 1)
+        qsort(order, n_items, sizeof *order, larger_first);
+    glibc_jobs jobs = {ar, order};
+    if ((rc = zl_parallel_run(n_items, glibc_job, &jobs)) != ZL_OK) {
+        rc = nomem(ctx);
+        goto out;
+    }
+    for (size_t k = 0; k < n_items; k++) {
+        glibc_item *it = &items[k];
+        zl_entry *e = it->e;
+        role r = it->r;
+        int major = it->major, minor = it->minor;
+        zl_error rerr;
+        /* Read whole and checked: ZL606's --verify need not read it again. */
+        if (it->data_ok)
+            e->data_ok = true;
+        /* What the raw reader left (other methods, damage): libzip, streamed. */
+        if (it->rc == ZL_RAW_FALLBACK)
+            it->rc = zl_elf_glibc_need_stream(ar, e, &major, &minor, &rerr);
+        if (it->rc == ZL_E_NOMEM) {
+            rc = nomem(ctx);
+            goto out;
+        }
+        /* Unreadable data is ZL606's; an image libelf rejects needs nothing we can tell. */
+        if (it->rc != ZL_OK || major < 2 || (major == 2 && minor <= have))
+            continue;
+        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL) {
+            rc = nomem(ctx);
+            goto out;
+        }
         if ((rc = zl_finding_add_entry(ctx, f, e, role_severity(r), "needs GLIBC_%d.%d%s", major,
                                        minor, role_tail(r))) != ZL_OK)
-            return rc;
+            goto out;
         f->bytes += e->size;
         if (r == ROLE_LOADABLE) {
             n_err++;
@@ -774,6 +834,10 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
                 top = minor;
         }
     }
+    free(items);
+    free(order);
+    items = NULL;
+    order = NULL;
     if (f == NULL)
         return ZL_OK;
     const zl_runtime *rt = zl_runtime_find(ctx->opt->runtime_minor);
@@ -795,6 +859,9 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
                                     "loads %s",
                                     f->n_entries, plural(f->n_entries, " needs", "s need"), have,
                                     plural(f->n_entries, "it", "them"));
+out:
+    free(items);
+    free(order);
     return rc;
 }
 
