@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -194,6 +195,10 @@ static int build_table(zl_archive *ar, zl_error *err)
     return index_names(ar);
 }
 
+/* Keys per-thread caches of file bytes (cdir.c): an address or an fd can be
+ * reused by the next archive, this number cannot. */
+static atomic_uint_fast64_t next_archive_id;
+
 int zl_archive_open(zl_archive **out, const char *path, zl_error *err)
 {
     int rc = ZL_OK;
@@ -208,6 +213,7 @@ int zl_archive_open(zl_archive **out, const char *path, zl_error *err)
         goto out;
     }
     ar->fd = -1;
+    ar->id = atomic_fetch_add(&next_archive_id, 1) + 1;
     ar->path = zl_strdup(path);
     if (ar->path == NULL) {
         rc = zl_error_set(err, ZL_E_NOMEM, "%s: out of memory", path);
@@ -279,7 +285,9 @@ void zl_archive_close(zl_archive *ar)
     free(ar->entries);
     free(ar->names);
     free(ar->slots);
+    zl_archive_free_locals(ar);
     free(ar->path);
+    zl_reader_free(ar->reader);
     free(ar);
 }
 
@@ -317,12 +325,22 @@ static int entry_error(zl_archive *ar, const zl_entry *e, zip_error_t *ze, zl_er
     return zl_error_set(err, rc, "%s: entry '%s': %s", ar->path, e->name, cause);
 }
 
-int zl_entry_read_head(zl_archive *ar, const zl_entry *e, void *buf, size_t max, size_t *got,
-                       zl_error *err)
+/* ---- reading entry data ----
+ * The raw reader (inflate.c) first; libzip for what it leaves
+ * (ZL_RAW_FALLBACK): other methods, encryption, unknown offsets, and every
+ * anomaly, so that damaged data are always worded by libzip. */
+
+zl_reader *zl_archive_reader(zl_archive *ar)
+{
+    if (ar->reader == NULL && zl_reader_new(&ar->reader) != ZL_OK)
+        return NULL;
+    return ar->reader;
+}
+
+static int libzip_read_head(zl_archive *ar, const zl_entry *e, void *buf, size_t max,
+                            size_t *got, zl_error *err)
 {
     *got = 0;
-    if (max == 0 || e->size == 0)
-        return ZL_OK;
     zip_file_t *zf = zip_fopen_index(ar->za, e->index, ZIP_FL_UNCHANGED);
     if (zf == NULL)
         return entry_error(ar, e, zip_get_error(ar->za), err);
@@ -339,6 +357,21 @@ int zl_entry_read_head(zl_archive *ar, const zl_entry *e, void *buf, size_t max,
     }
     zip_fclose(zf);
     return rc;
+}
+
+int zl_entry_read_head(zl_archive *ar, const zl_entry *e, void *buf, size_t max, size_t *got,
+                       zl_error *err)
+{
+    *got = 0;
+    if (max == 0 || e->size == 0)
+        return ZL_OK;
+    zl_reader *rd = zl_archive_reader(ar);
+    if (rd == NULL)
+        return zl_error_set(err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+    int rc = zl_raw_read_head(ar, e, rd, buf, max, got, err);
+    if (rc != ZL_RAW_FALLBACK)
+        return rc;
+    return libzip_read_head(ar, e, buf, max, got, err);
 }
 
 int zl_entry_read_all(zl_archive *ar, const zl_entry *e, size_t limit, unsigned char **out,
@@ -366,13 +399,15 @@ int zl_entry_read_all(zl_archive *ar, const zl_entry *e, size_t limit, unsigned 
     return ZL_OK;
 }
 
-int zl_entry_verify(zl_archive *ar, const zl_entry *e, zl_error *err)
+/* libzip's reading of the whole entry, to sink (NULL: none) in chunks.
+ * zip_fread checks the CRC when it reaches the end of the entry. */
+static int libzip_stream(zl_archive *ar, const zl_entry *e, bool check_crc, zl_raw_sink sink,
+                         void *ud, zl_error *err)
 {
-    /* zip_fread checks the CRC when it reaches the end of the entry. */
     zip_file_t *zf = zip_fopen_index(ar->za, e->index, ZIP_FL_UNCHANGED);
     if (zf == NULL)
         return entry_error(ar, e, zip_get_error(ar->za), err);
-    char buf[65536];
+    unsigned char buf[65536];
     uint64_t total = 0;
     int rc = ZL_OK;
     for (;;) {
@@ -383,20 +418,57 @@ int zl_entry_verify(zl_archive *ar, const zl_entry *e, zl_error *err)
         }
         if (n == 0)
             break;
-        total += (uint64_t)n;
         /* Data going on past its declared size is damage (or a bomb):
          * stop instead of inflating it all. */
-        if (total > e->size) {
+        if ((uint64_t)n > e->size - total) {
             rc = zl_error_set(err, ZL_E_CORRUPT,
                               "%s: entry '%s': more data than its declared %llu bytes", ar->path,
                               e->name, (unsigned long long)e->size);
             break;
         }
+        if (sink != NULL) {
+            uint64_t next = total + (uint64_t)n;
+            int s = sink(ud, total, buf, (size_t)n, &next);
+            if (s < 0) {
+                rc = s;
+                break;
+            }
+            if (s == 1) {
+                if (!check_crc)
+                    goto out;
+                sink = NULL; /* read on to the end for the CRC */
+            }
+        }
+        total += (uint64_t)n;
     }
     if (rc == ZL_OK && total != e->size)
         rc = zl_error_set(err, ZL_E_CORRUPT,
                           "%s: entry '%s': truncated data (%llu of %llu bytes)", ar->path, e->name,
                           (unsigned long long)total, (unsigned long long)e->size);
+out:
     zip_fclose(zf);
     return rc;
+}
+
+int zl_entry_stream(zl_archive *ar, const zl_entry *e, bool check_crc, zl_raw_sink sink,
+                    void *ud, zl_error *err)
+{
+    zl_reader *rd = zl_archive_reader(ar);
+    if (rd == NULL)
+        return zl_error_set(err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+    int rc = zl_raw_stream(ar, e, rd, check_crc, sink, ud, err);
+    if (rc != ZL_RAW_FALLBACK)
+        return rc;
+    return libzip_stream(ar, e, check_crc, sink, ud, err);
+}
+
+int zl_entry_verify(zl_archive *ar, const zl_entry *e, zl_error *err)
+{
+    zl_reader *rd = zl_archive_reader(ar);
+    if (rd == NULL)
+        return zl_error_set(err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+    int rc = zl_raw_verify(ar, e, rd, err);
+    if (rc != ZL_RAW_FALLBACK)
+        return rc;
+    return libzip_stream(ar, e, true, NULL, NULL, err);
 }

@@ -2,6 +2,7 @@
  * their findings: at most one per rule, listing every entry involved. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -137,14 +138,28 @@ int zl_finding_add_entry(zl_ctx *ctx, zl_finding *f, const zl_entry *e, zl_sever
             return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
         f->entries = ne;
     }
+    /* Formatted once into the stack and copied: this runs for thousands of
+     * entries, and zl_vasprintf formats twice. Each detail stays its own
+     * allocation (config.c frees the details of entries it drops). */
     char *detail = NULL;
+    char line[256];
+    int n = 0;
     if (detail_fmt != NULL) {
+        va_list ap;
+        va_start(ap, detail_fmt);
+        n = vsnprintf(line, sizeof line, detail_fmt, ap);
+        va_end(ap);
+    } else {
+        line[0] = '\0';
+    }
+    if (n >= 0 && (size_t)n < sizeof line) {
+        if ((detail = malloc((size_t)n + 1)) != NULL)
+            memcpy(detail, line, (size_t)n + 1);
+    } else if (n >= 0) {
         va_list ap;
         va_start(ap, detail_fmt);
         detail = zl_vasprintf(detail_fmt, ap);
         va_end(ap);
-    } else {
-        detail = zl_strdup("");
     }
     if (detail == NULL)
         return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");

@@ -3,10 +3,19 @@
  * Reads come from the original's fd with pread. Writes (zip_close after a
  * fix) go to a new file in the target's folder that has no name until it
  * is complete (O_TMPFILE; a named temporary file where the file system
- * cannot do that), and are fsynced on commit. The writer then reads the
- * new file back and only then gives it the target's name: libzip's own
- * file source would rename without fsync and leave its temporary file
- * behind when killed. */
+ * cannot do that). On commit every byte is written and the kernel is
+ * asked to start writing the file to disk; the writer (write.c) then
+ * reads the new file back while the disk works, fsyncs it, and only then
+ * gives it the target's name: libzip's own file source would rename
+ * without fsync and leave its temporary file behind when killed.
+ *
+ * libzip reads and writes in small pieces (a central directory record,
+ * then its name; a local header, then its name, then 8 KiB of data), so
+ * both directions are buffered: reads fill a read-ahead window, writes
+ * gather into a buffer flushed before anything that needs the file as
+ * written (a seek elsewhere, commit). As writing goes on, the kernel is
+ * asked to start writing the flushed bytes to disk, so that the writer's
+ * fsync has little left to wait for. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,11 +28,25 @@
 
 #include "zl_internal.h"
 
+/* Read-ahead window; reads at least this large go straight to the caller. */
+#define READ_AHEAD (128u << 10)
+/* Write buffer; writes at least this large go straight to the file. */
+#define WRITE_BUFFER (256u << 10)
+/* Start writeback whenever this much more has been flushed. */
+#define WRITEBACK_STEP (8u << 20)
+
 struct zl_source_state {
     int fd;              /* original, read-only, borrowed */
     uint64_t size;
     time_t mtime;
     uint64_t pos;        /* read position */
+    unsigned char *rbuf; /* read-ahead window: rbuf_len bytes of the file from rbuf_off */
+    uint64_t rbuf_off;
+    size_t rbuf_len;
+    unsigned char *wbuf; /* pending writes: wbuf_len bytes that go at wbuf_off */
+    uint64_t wbuf_off;
+    size_t wbuf_len;
+    uint64_t synced_to;  /* writeback started for [0, synced_to) */
     zip_error_t error;
     char *target;        /* where the output will end up (its folder holds the temp) */
     int out_fd;          /* staged output */
@@ -94,15 +117,22 @@ static int begin_write(source_state *s)
     free(copy);
     s->out_pos = 0;
     s->out_len = 0;
+    s->wbuf_len = 0;
+    s->synced_to = 0;
+    if (s->wbuf == NULL && (s->wbuf = malloc(WRITE_BUFFER)) == NULL) {
+        drop_output(s);
+        zip_error_set(&s->error, ZIP_ER_MEMORY, 0);
+        return -1;
+    }
     return 0;
 }
 
-static zip_int64_t write_all(source_state *s, const void *data, zip_uint64_t len)
+/* pwrite all of len bytes at off; -1 with the error recorded. */
+static int write_at(source_state *s, const void *data, size_t len, uint64_t off)
 {
     const char *p = data;
-    zip_uint64_t left = len;
-    while (left > 0) {
-        ssize_t n = pwrite(s->out_fd, p, left, (off_t)s->out_pos);
+    while (len > 0) {
+        ssize_t n = pwrite(s->out_fd, p, len, (off_t)off);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -110,12 +140,110 @@ static zip_int64_t write_all(source_state *s, const void *data, zip_uint64_t len
             return -1;
         }
         p += n;
-        left -= (zip_uint64_t)n;
-        s->out_pos += (uint64_t)n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
     }
+    return 0;
+}
+
+/* Writes the pending bytes; asks the kernel to start writing them to disk
+ * every WRITEBACK_STEP bytes (a hint: write.c's fsync is what counts). */
+static int flush_output(source_state *s)
+{
+    if (s->wbuf_len == 0)
+        return 0;
+    size_t len = s->wbuf_len;
+    s->wbuf_len = 0;
+    if (write_at(s, s->wbuf, len, s->wbuf_off) != 0)
+        return -1;
+#ifdef SYNC_FILE_RANGE_WRITE
+    uint64_t end = s->wbuf_off + len;
+    if (end >= s->synced_to + WRITEBACK_STEP) {
+        (void)sync_file_range(s->out_fd, (off_t)s->synced_to, (off_t)(end - s->synced_to),
+                              SYNC_FILE_RANGE_WRITE);
+        s->synced_to = end;
+    }
+#endif
+    return 0;
+}
+
+static zip_int64_t write_output(source_state *s, const void *data, zip_uint64_t len)
+{
+    /* Pending bytes go first when this write does not continue them. */
+    if (s->wbuf_len > 0 &&
+        (s->wbuf_off + s->wbuf_len != s->out_pos || s->wbuf_len + len > WRITE_BUFFER))
+        if (flush_output(s) != 0)
+            return -1;
+    if (len >= WRITE_BUFFER) {
+        if (write_at(s, data, (size_t)len, s->out_pos) != 0)
+            return -1;
+    } else if (len > 0) {
+        if (s->wbuf_len == 0)
+            s->wbuf_off = s->out_pos;
+        memcpy(s->wbuf + s->wbuf_len, data, (size_t)len);
+        s->wbuf_len += (size_t)len;
+    }
+    s->out_pos += len;
     if (s->out_pos > s->out_len)
         s->out_len = s->out_pos;
     return (zip_int64_t)len;
+}
+
+/* pread into buf; the bytes read (0 at the end of the file), or -1. */
+static ssize_t read_some(source_state *s, void *buf, size_t len, uint64_t off)
+{
+    for (;;) {
+        ssize_t n = pread(s->fd, buf, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            set_message(s, ZIP_ER_READ, errno, "cannot read the archive");
+        return n;
+    }
+}
+
+/* Reads len bytes at s->pos (already clamped to the file's size) through
+ * the read-ahead window. */
+static zip_int64_t read_input(source_state *s, unsigned char *data, zip_uint64_t len)
+{
+    zip_uint64_t done = 0;
+    while (done < len) {
+        if (s->pos >= s->rbuf_off && s->pos < s->rbuf_off + s->rbuf_len) {
+            size_t at = (size_t)(s->pos - s->rbuf_off);
+            size_t k = s->rbuf_len - at;
+            if (k > len - done)
+                k = (size_t)(len - done);
+            memcpy(data + done, s->rbuf + at, k);
+            done += k;
+            s->pos += k;
+            continue;
+        }
+        ssize_t n;
+        if (len - done >= READ_AHEAD) {
+            n = read_some(s, data + done, (size_t)(len - done), s->pos);
+            if (n > 0) {
+                done += (zip_uint64_t)n;
+                s->pos += (uint64_t)n;
+            }
+        } else {
+            if (s->rbuf == NULL && (s->rbuf = malloc(READ_AHEAD)) == NULL) {
+                zip_error_set(&s->error, ZIP_ER_MEMORY, 0);
+                return -1;
+            }
+            uint64_t want = s->size - s->pos < READ_AHEAD ? s->size - s->pos : READ_AHEAD;
+            s->rbuf_len = 0;
+            n = read_some(s, s->rbuf, (size_t)want, s->pos);
+            if (n > 0) {
+                s->rbuf_off = s->pos;
+                s->rbuf_len = (size_t)n;
+            }
+        }
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break; /* shorter than it was when opened */
+    }
+    return (zip_int64_t)done;
 }
 
 static zip_int64_t source_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
@@ -125,23 +253,12 @@ static zip_int64_t source_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     case ZIP_SOURCE_OPEN:
         s->pos = 0;
         return 0;
-    case ZIP_SOURCE_READ: {
+    case ZIP_SOURCE_READ:
         if (s->pos >= s->size)
             return 0;
         if (len > s->size - s->pos)
             len = s->size - s->pos;
-        for (;;) {
-            ssize_t n = pread(s->fd, data, len, (off_t)s->pos);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
-                set_message(s, ZIP_ER_READ, errno, "cannot read the archive");
-                return -1;
-            }
-            s->pos += (uint64_t)n;
-            return n;
-        }
-    }
+        return read_input(s, data, len);
     case ZIP_SOURCE_CLOSE:
         return 0;
     case ZIP_SOURCE_STAT: {
@@ -170,7 +287,7 @@ static zip_int64_t source_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     case ZIP_SOURCE_BEGIN_WRITE:
         return begin_write(s);
     case ZIP_SOURCE_WRITE:
-        return write_all(s, data, len);
+        return write_output(s, data, len);
     case ZIP_SOURCE_SEEK_WRITE: {
         zip_int64_t off =
             zip_source_seek_compute_offset(s->out_pos, s->out_len, data, len, &s->error);
@@ -182,13 +299,16 @@ static zip_int64_t source_cb(void *ud, void *data, zip_uint64_t len, zip_source_
     case ZIP_SOURCE_TELL_WRITE:
         return (zip_int64_t)s->out_pos;
     case ZIP_SOURCE_COMMIT_WRITE:
-        if (fsync(s->out_fd) != 0) {
-            set_message(s, ZIP_ER_WRITE, errno, "cannot flush the new archive to disk");
+        if (flush_output(s) != 0)
             return -1;
-        }
+#ifdef SYNC_FILE_RANGE_WRITE
+        /* Starts the rest on its way to disk; write.c's fsync waits for it. */
+        (void)sync_file_range(s->out_fd, (off_t)s->synced_to, 0, SYNC_FILE_RANGE_WRITE);
+#endif
         s->committed = true;
         return 0;
     case ZIP_SOURCE_ROLLBACK_WRITE:
+        s->wbuf_len = 0;
         drop_output(s);
         return 0;
     case ZIP_SOURCE_REMOVE:
@@ -198,6 +318,8 @@ static zip_int64_t source_cb(void *ud, void *data, zip_uint64_t len, zip_source_
         return -1;
     case ZIP_SOURCE_FREE:
         drop_output(s);
+        free(s->rbuf);
+        free(s->wbuf);
         free(s->target);
         zip_error_fini(&s->error);
         free(s);

@@ -1,8 +1,9 @@
 /* write.c - applies a plan: the edits go to libzip, libzip writes the new
  * archive through our source into an unnamed file beside the target
- * (fsynced), the new file is read back and checked, and only then is it
- * named and renamed over the target, keeping the original's file mode.
- * Any failure leaves the target byte for byte as it was.
+ * (its writeback started), the new file is read back and checked while
+ * the disk works, then fsynced, and only then is it named and renamed over
+ * the target, keeping the original's file mode. Any failure leaves the
+ * target byte for byte as it was.
  *
  * A canonical plan (fix --reproducible) is written by write_canon.c
  * instead of libzip, into the same staged file, and goes through the same
@@ -13,6 +14,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +416,60 @@ static void sync_dir(const char *target)
     free(dir);
 }
 
+/* ---- letting go of the file the new one replaced ---- */
+
+/* The last close of a file that no longer has a name frees its cached
+ * pages and its blocks: 0.07 s for a 70 MB archive, 0.15 s for 150 MB on
+ * the development machine. Nothing reads that file once the new one has
+ * its name, so the last close is made on a thread of its own while the
+ * caller goes on (reading the result back). */
+
+static void *close_fd(void *arg)
+{
+    close((int)(intptr_t)arg);
+    return NULL;
+}
+
+/* A descriptor of what target names now (the file rename will replace), or
+ * -1 when it names nothing. */
+static int hold_target(const char *target)
+{
+    return open(target, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+}
+
+/* Closes held (from hold_target) on a detached thread. When it is the
+ * original archive, ar->fd is first pointed at /dev/null so that its last
+ * reference goes with held too (a stray read of it then ends at once
+ * instead of reading some other file that reused the number). */
+static void release_in_background(zl_archive *ar, int held)
+{
+    struct stat a, b;
+    if (held < 0)
+        return;
+    if (ar->fd >= 0 && fstat(held, &a) == 0 && fstat(ar->fd, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino) {
+        int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (nul >= 0) {
+            if (dup3(nul, ar->fd, O_CLOEXEC) < 0) {
+                close(nul);
+                close(held);
+                return;
+            }
+            close(nul);
+        }
+    }
+    pthread_attr_t attr;
+    pthread_t t;
+    if (pthread_attr_init(&attr) != 0) {
+        close(held);
+        return;
+    }
+    (void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, close_fd, (void *)(intptr_t)held) != 0)
+        close(held);
+    pthread_attr_destroy(&attr);
+}
+
 /* Copies the original unchanged into the staged file (--output with nothing
  * to change: libzip would write nothing). */
 static int stage_copy(zl_archive *ar, const char *target, zl_error *err)
@@ -483,6 +540,7 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
     char *target = NULL;
     zip_int64_t *recreated_at = NULL;
     zl_canon *canon = NULL;
+    int replaced = -1;
 
     if (ar->za == NULL)
         return zl_error_set(err, ZL_E_INVAL, "%s: the archive was already written", ar->path);
@@ -539,6 +597,11 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
         rc = read_back(plan, fd, recreated_at, target, err);
     if (rc != ZL_OK)
         goto out;
+    if (fsync(fd) != 0) {
+        rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot write the new archive: %s (the original "
+                          "is unchanged)", target, errno_cause(errno));
+        goto out;
+    }
     if (fchmod(fd, ar->file_mode) != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot set the file mode: %s (the original is "
                           "unchanged)", target, errno_cause(errno));
@@ -546,15 +609,20 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
     }
     if (tmp == NULL && (rc = link_hidden(fd, target, &tmp, err)) != ZL_OK)
         goto out;
+    replaced = hold_target(target);
     if (rename(tmp, target) != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot replace it: %s (the original is "
                           "unchanged)", target, errno_cause(errno));
         goto out;
     }
+    release_in_background(ar, replaced);
+    replaced = -1;
     free(tmp);
     tmp = NULL; /* it is the target now */
     sync_dir(target);
 out:
+    if (replaced >= 0)
+        close(replaced);
     if (tmp != NULL) {
         unlink(tmp);
         free(tmp);

@@ -2,7 +2,8 @@
  * zl_internal.h - what the files of libziplint share and nothing outside
  * the library sees.
  *
- * Rooms: archive.c (open, entry table, reading entry data), source.c (the
+ * Rooms: archive.c (open, entry table, reading entry data), inflate.c (the
+ * raw entry reader and the worker threads, issue 7), source.c (the
  * libzip source that reads the original and stages the new file), sniff.c
  * (what an entry is), pattern.c (PCRE2), ruleset.c (rule files), engine.c
  * (runs rules), rules/ (one file per family), plan.c (merges edits),
@@ -38,6 +39,52 @@ char *zl_strndup(const char *s, size_t n);
 /* Formats into a new string; NULL on failure. */
 char *zl_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *zl_vasprintf(const char *fmt, va_list ap);
+
+/* Reads the small text file at path whole into a new NUL-terminated
+ * string (*out, which the caller frees). what names the file in messages
+ * ("config file"); a file larger than max bytes, or with a NUL byte, is
+ * refused with code. */
+int zl_file_read_text(const char *path, size_t max, const char *what, int code, char **out,
+                      zl_error *err);
+
+/* ---- INI text with line numbers (ini.c) ----
+ * inih parses; zl_ini feeds it the text one line at a time, so that the
+ * callbacks know the line they are on, refuses lines longer than inih's
+ * 199 bytes, and stops at the first error (zl_ini_fail: "file:line: msg"). */
+typedef struct zl_ini {
+    /* set by the caller */
+    const char *text;           /* NUL-terminated; NULL reads as empty */
+    int code;                   /* for syntax errors: ZL_E_INVAL, ZL_E_RULEFILE */
+    const char *long_line_hint; /* "line longer than N characters (HINT)" */
+    const char *unparsed;       /* message for a line only inih refuses */
+    /* "[name]": the bytes between the brackets, as written. */
+    int (*section)(void *ud, const char *name, size_t len);
+    /* "name = value" as inih gives it, or a continuation of name. */
+    int (*key)(void *ud, const char *name, const char *value);
+    void *ud;
+    /* for the callbacks */
+    unsigned line;     /* of the line being handled, from 1 */
+    bool continuation; /* key: the line is an indented continuation */
+    /* the first error */
+    int rc;
+    unsigned err_line;
+    char msg[768];
+    /* the reader's */
+    size_t pos, len;
+    bool prev_key;
+} zl_ini;
+
+/* Callbacks return 1 to go on, or 0 after zl_ini_fail. */
+/* Parses ini->text; returns ini->rc, the first error's code or ZL_OK. */
+int zl_ini_run(zl_ini *ini);
+/* Records the first error only, at the current line (or at line); returns
+ * 0, what a callback returns on error. */
+int zl_ini_fail(zl_ini *ini, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int zl_ini_fail_at(zl_ini *ini, unsigned line, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Sets err from the first error ("origin:line: message", or "out of
+ * memory" alone); returns its code, ZL_OK when there was none. */
+int zl_ini_error(const zl_ini *ini, const char *origin, zl_error *err);
 
 typedef struct zl_source_state zl_source_state;
 typedef struct zl_edit zl_edit;
@@ -100,6 +147,9 @@ typedef struct zl_entry {
     uint16_t flags;        /* general purpose bit flags */
     uint64_t lh_offset;    /* offset of the local header */
     uint64_t cd_comp_size; /* compressed size as the central directory states it */
+    /* issue 7 (additive): the raw reader read the data to their end and
+     * they matched the CRC and size (ZL505 sets it; ZL606 need not again) */
+    bool data_ok;
 } zl_entry;
 
 /* A local file header as stored (cdir.c). */
@@ -134,6 +184,13 @@ struct zl_archive {
     size_t n_slots;
     bool cd_ok;            /* cdir.c read the central directory in libzip's order */
     uint64_t cd_offset;
+    /* issue 7 (additive): the raw reader of the thread that opened the
+     * archive (inflate.c), made on first use, freed with the archive */
+    struct zl_reader *reader;
+    /* issue 7 (additive): unique among the archives this process opened
+     * (never 0); keys cdir.c's per-thread window of file bytes */
+    uint64_t id;
+    struct zl_local_memo *locals; /* zl_entry_local's results (cdir.c), made on first use */
 };
 
 /* Reads the central directory again to learn what libzip does not expose
@@ -145,6 +202,8 @@ int zl_archive_scan_cd(zl_archive *ar);
  * matching the central CRC and sizes, or failing that any descriptor, was
  * there); ZL_E_CORRUPT when the header is missing or cut. */
 int zl_entry_local(const zl_archive *ar, const zl_entry *e, zl_local *out);
+/* Frees what zl_entry_local kept (issue 7: called by zl_archive_close). */
+void zl_archive_free_locals(zl_archive *ar);
 
 /* The entry whose path (with '/' separators) is exactly path[0..len), or
  * -1. A trailing '/' is part of the name: "a/" finds the directory entry. */
@@ -163,6 +222,63 @@ int zl_entry_read_all(zl_archive *ar, const zl_entry *e, size_t limit, unsigned 
 /* Decompresses the entry and checks its CRC; ZL_E_CORRUPT with the cause. */
 int zl_entry_verify(zl_archive *ar, const zl_entry *e, zl_error *err);
 
+/* ---- the raw entry reader (inflate.c, issue 7) ----
+ * Reads entry data with pread on ar->fd and inflates it with libdeflate
+ * (whole entries up to ZL_RAW_WHOLE_MAX) or zlib (streaming), without
+ * libzip, so several threads can read one archive at once, each with its
+ * own zl_reader. It reads only stored and deflated entries whose local
+ * header agrees with the central directory (ar->cd_ok); anything else, and
+ * any anomaly (bad data, wrong sizes), is ZL_RAW_FALLBACK: the caller asks
+ * libzip instead (on the thread that owns ar->za), which says exactly what
+ * is wrong. A clean CRC mismatch is reported here, with libzip's words. */
+
+#define ZL_RAW_FALLBACK 1            /* not for the raw reader: use libzip */
+#define ZL_RAW_WHOLE_MAX (4u << 20)  /* larger entries are inflated streaming */
+
+typedef struct zl_reader zl_reader;
+int zl_reader_new(zl_reader **out);
+void zl_reader_free(zl_reader *rd);
+
+/* zl_entry_read_head on the raw reader (ZL_RAW_FALLBACK: use libzip). */
+int zl_raw_read_head(const zl_archive *ar, const zl_entry *e, zl_reader *rd, void *buf,
+                     size_t max, size_t *got, zl_error *err);
+/* zl_entry_verify on the raw reader: ZL_OK, ZL_E_CORRUPT for a CRC
+ * mismatch, ZL_RAW_FALLBACK for anything libzip must judge. */
+int zl_raw_verify(const zl_archive *ar, const zl_entry *e, zl_reader *rd, zl_error *err);
+
+/* Receives the entry's bytes [off, off + n) in order. *next (off + n on
+ * entry) may be raised to skip bytes not needed (a hint). Returns 0 to go
+ * on, 1 to stop, or a negative ZL_E_* code. */
+typedef int (*zl_raw_sink)(void *ud, uint64_t off, const unsigned char *p, size_t n,
+                           uint64_t *next);
+/* Streams the whole entry to sink with bounded memory. With check_crc the
+ * data is decoded to its end and its size and CRC checked (a mismatch is
+ * ZL_RAW_FALLBACK, or ZL_E_CORRUPT from zl_entry_stream); without it,
+ * *next may skip. ZL_OK also when the sink stopped. */
+int zl_raw_stream(const zl_archive *ar, const zl_entry *e, zl_reader *rd, bool check_crc,
+                  zl_raw_sink sink, void *ud, zl_error *err);
+/* The whole entry (at most ZL_RAW_WHOLE_MAX bytes) decoded and checked
+ * into rd's buffer: *out is borrowed until rd's next use. */
+int zl_raw_read_whole(const zl_archive *ar, const zl_entry *e, zl_reader *rd,
+                      const unsigned char **out, size_t *len, zl_error *err);
+/* zl_raw_stream, falling back to libzip (thread of ar->za only). */
+int zl_entry_stream(zl_archive *ar, const zl_entry *e, bool check_crc, zl_raw_sink sink,
+                    void *ud, zl_error *err);
+/* The reader of the archive's own thread (made on first use); NULL on ENOMEM. */
+zl_reader *zl_archive_reader(zl_archive *ar);
+
+/* Runs fn(ud, i, rd) for every i in [0, n) on up to zl_parallel_threads()
+ * threads (the caller's included), each with its own reader. fn must touch
+ * only what belongs to item i. Returns the first negative code fn
+ * returned (the other items still run), ZL_E_NOMEM when no reader could be
+ * made, else ZL_OK. */
+typedef int (*zl_job_fn)(void *ud, size_t i, zl_reader *rd);
+int zl_parallel_run(size_t n, zl_job_fn fn, void *ud);
+/* Threads for zl_parallel_run: zl_parallel_max when set (tests), else the
+ * online CPUs, at most 4. */
+extern unsigned zl_parallel_max;
+unsigned zl_parallel_threads(void);
+
 /* Unix mode helpers. */
 #define ZL_MODE_PERM(m) ((m) & 07777u)
 
@@ -176,7 +292,8 @@ zip_source_t *zl_source_new(int fd, uint64_t size, time_t mtime, zl_source_state
                             zip_error_t *zerr);
 /* Where the next write should be staged: the folder of target. */
 int zl_source_set_target(zl_source_state *s, const char *target, zl_error *err);
-/* After a successful zip_close: the fd of the complete, fsynced new file
+/* After a successful zip_close: the fd of the complete new file (written,
+ * not yet fsynced: the caller fsyncs it before naming it)
  * (still unnamed, or named *tmp_name when O_TMPFILE is not available).
  * Ownership of the fd and the name passes to the caller. */
 int zl_source_take_output(zl_source_state *s, int *fd, char **tmp_name);
@@ -198,6 +315,20 @@ int zl_entry_magic(zl_archive *ar, const zl_entry *e, char *buf, size_t size, zl
  * image is borrowed; ZL_E_CORRUPT when it is not ELF. */
 int zl_elf_glibc_need(const unsigned char *buf, size_t len, int *major, int *minor,
                       zl_error *err);
+/* The same for an archive entry, read once streaming with bounded memory
+ * (issue 7): the section headers, then only .gnu.version_r and its
+ * strings, given to libelf in a sparse image. ZL_RAW_FALLBACK when the raw
+ * reader cannot read it (see zl_elf_glibc_need_stream). *data_ok: the
+ * data were read to their end and matched their CRC. */
+int zl_elf_glibc_need_entry(const zl_archive *ar, const zl_entry *e, zl_reader *rd, int *major,
+                            int *minor, bool *data_ok, zl_error *err);
+/* The first bytes the scan keeps in its first pass (1 MiB; tests lower it
+ * to make the second pass run). */
+extern size_t zl_elf_scan_prefix;
+/* The same through zl_entry_stream (libzip when needed): the fallback, on
+ * the thread of ar->za. */
+int zl_elf_glibc_need_stream(zl_archive *ar, const zl_entry *e, int *major, int *minor,
+                             zl_error *err);
 
 /* ---- platform facts (issue 4): the runtime table (runtime.c), what a
  * native entry is (sniff.c), and the tag parsers the ZL5xx rules use
