@@ -286,17 +286,15 @@ static int readback_entry(zip_t *nz, zip_uint64_t idx, const zl_entry *e, const 
     return ZL_OK;
 }
 
-static int read_back(zl_plan *plan, int fd, const zip_int64_t *recreated_at, const char *target,
-                     zl_error *err)
+int zl_write_open_staged(int fd, const char *target, zip_t **out, zl_error *err)
 {
-    zl_archive *ar = plan->ar;
     int rc = ZL_OK;
     zip_error_t zerr;
-    zip_t *nz = NULL;
     zl_source_state *state = NULL;
     zip_source_t *src = NULL;
     struct stat st;
 
+    *out = NULL;
     zip_error_init(&zerr);
     if (fstat(fd, &st) != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %s", target, errno_cause(errno));
@@ -307,13 +305,27 @@ static int read_back(zl_plan *plan, int fd, const zip_int64_t *recreated_at, con
         rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %s", target, zip_error_strerror(&zerr));
         goto out;
     }
-    nz = zip_open_from_source(src, ZIP_CHECKCONS | ZIP_RDONLY, &zerr);
-    if (nz == NULL) {
+    *out = zip_open_from_source(src, ZIP_CHECKCONS | ZIP_RDONLY, &zerr);
+    if (*out == NULL) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: the new archive does not parse: %s",
                           target, zip_error_strerror(&zerr));
         goto out;
     }
     src = NULL; /* the archive owns it now */
+out:
+    zip_source_free(src);
+    zip_error_fini(&zerr);
+    return rc;
+}
+
+static int read_back(zl_plan *plan, int fd, const zip_int64_t *recreated_at, const char *target,
+                     zl_error *err)
+{
+    zl_archive *ar = plan->ar;
+    zip_t *nz = NULL;
+    int rc = zl_write_open_staged(fd, target, &nz, err);
+    if (rc != ZL_OK)
+        return rc;
 
     size_t expect = 0;
     for (size_t i = 0; i < ar->n_entries; i++)
@@ -338,8 +350,6 @@ static int read_back(zl_plan *plan, int fd, const zip_int64_t *recreated_at, con
 out:
     if (nz != NULL)
         zip_discard(nz);
-    zip_source_free(src);
-    zip_error_fini(&zerr);
     return rc;
 }
 

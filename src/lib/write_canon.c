@@ -778,31 +778,11 @@ out:
 
 int zl_canon_read_back(const zl_canon *c, int fd, const char *target, zl_error *err)
 {
-    int rc = ZL_OK;
-    zip_error_t zerr;
     zip_t *nz = NULL;
-    zl_source_state *state = NULL;
-    zip_source_t *src = NULL;
     zip_file_t *zf = NULL;
-    struct stat st;
-
-    zip_error_init(&zerr);
-    if (fstat(fd, &st) != 0) {
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %s", target, strerror(errno));
-        goto out;
-    }
-    src = zl_source_new(fd, (uint64_t)st.st_size, st.st_mtime, &state, &zerr);
-    if (src == NULL) {
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %s", target, zip_error_strerror(&zerr));
-        goto out;
-    }
-    nz = zip_open_from_source(src, ZIP_CHECKCONS | ZIP_RDONLY, &zerr);
-    if (nz == NULL) {
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: the new archive does not parse: %s",
-                          target, zip_error_strerror(&zerr));
-        goto out;
-    }
-    src = NULL; /* the archive owns it now */
+    int rc = zl_write_open_staged(fd, target, &nz, err);
+    if (rc != ZL_OK)
+        return rc;
     zip_int64_t n = zip_get_num_entries(nz, 0);
     if (n < 0 || (uint64_t)n != c->n) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %lld entries, expected %zu", target,
@@ -857,7 +837,5 @@ out:
         zip_fclose(zf);
     if (nz != NULL)
         zip_discard(nz);
-    zip_source_free(src);
-    zip_error_fini(&zerr);
     return rc;
 }

@@ -297,6 +297,9 @@ int zl_source_set_target(zl_source_state *s, const char *target, zl_error *err);
  * (still unnamed, or named *tmp_name when O_TMPFILE is not available).
  * Ownership of the fd and the name passes to the caller. */
 int zl_source_take_output(zl_source_state *s, int *fd, char **tmp_name);
+/* Opens the staged new archive (the fd zl_source_take_output gave, borrowed)
+ * read-only and checked for consistency, for reading it back (write.c). */
+int zl_write_open_staged(int fd, const char *target, zip_t **out, zl_error *err);
 /* The last error the source recorded (a one-line message), or NULL. */
 const char *zl_source_error(const zl_source_state *s);
 
