@@ -332,6 +332,11 @@ typedef struct zl_du zl_du;
 int zl_du_new(zl_du **out, const zl_archive *ar, zl_error *err);
 void zl_du_free(zl_du *du);
 const zl_du_node *zl_du_root(const zl_du *du);
+/* Writes the tree to fp as text (depth levels, the largest 20 top-level
+ * items and 5 children per folder unless all) or as JSON (ZL_FORMAT_JSON).
+ * ar is the archive the tree was built from; path is how to name it. */
+int zl_du_write(const zl_du *du, const zl_archive *ar, const char *path, FILE *fp,
+                zl_format format, int depth, int all, zl_error *err);
 
 #ifdef __cplusplus
 }

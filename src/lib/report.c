@@ -239,6 +239,16 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+void zl_report_put_safe(FILE *fp, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(fp, "\\x%02x", *p);
+        else
+            fputc(*p, fp);
+    }
+}
+
 char *zl_utf8_sanitize(const char *s)
 {
     if (s == NULL)

@@ -1,12 +1,12 @@
 /* report.h - what report.c shares with the format writers
- * (report_text.c, report_json.c, report_sarif.c, report_github.c). report.c keeps the totals every format
+ * (report_text.c, report_json.c, report_sarif.c, report_github.c, report_du.c). report.c keeps the totals every format
  * may need and dispatches on the format. */
 #ifndef ZL_REPORT_H
 #define ZL_REPORT_H
 
 #include "zl_internal.h"
 
-struct json_t; /* jansson's; only report_json.c includes <jansson.h> */
+struct json_t; /* jansson's; only the JSON-writing report files include <jansson.h> */
 
 struct zl_report {
     FILE *fp; /* borrowed */
@@ -33,6 +33,10 @@ struct zl_report {
 /* The fix situation of a finding: 1 has a safe edit, 2 only unsafe edits,
  * 0 none. */
 int zl_report_fix_state(const zl_finding *f);
+
+/* Writes a name or message as is, except control bytes, which could move
+ * the cursor or forge lines: those become \xNN. */
+void zl_report_put_safe(FILE *fp, const char *s);
 
 /* Makes an arbitrary byte string valid UTF-8 (invalid bytes become
  * U+FFFD). Returns a new string or NULL on ENOMEM. */

@@ -24,17 +24,6 @@ static int sev_color(zl_severity s)
     return s == ZL_SEV_ERROR ? C_ERROR : s == ZL_SEV_WARNING ? C_WARNING : C_INFO;
 }
 
-/* Writes a name or message as is, except control bytes, which could move
- * the cursor or forge lines: those become \xNN. */
-static void put_safe(FILE *fp, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            fprintf(fp, "\\x%02x", *p);
-        else
-            fputc(*p, fp);
-    }
-}
 
 static const char *plural(size_t n, const char *one, const char *many)
 {
@@ -55,10 +44,10 @@ static void put_entry(zl_report *rep, const zl_finding *f, const zl_finding_entr
     if (e->severity != f->severity && e->severity != ZL_SEV_NONE)
         fprintf(fp, "%s[%s]%s ", col(rep, sev_color(e->severity)), zl_severity_name(e->severity),
                 col(rep, C_RESET));
-    put_safe(fp, e->name);
+    zl_report_put_safe(fp, e->name);
     if (e->detail != NULL && e->detail[0] != '\0') {
         fprintf(fp, "%s  (", col(rep, C_DIM));
-        put_safe(fp, e->detail);
+        zl_report_put_safe(fp, e->detail);
         fprintf(fp, ")%s", col(rep, C_RESET));
     }
     fputc('\n', fp);
@@ -117,7 +106,7 @@ static void put_finding(zl_report *rep, const zl_finding *f)
     fprintf(fp, "  %s%s%s %s%s%s %s: ", col(rep, sev_color(f->severity)),
             zl_severity_name(f->severity), col(rep, C_RESET), col(rep, C_BOLD), f->rule->code,
             col(rep, C_RESET), f->rule->name);
-    put_safe(fp, f->message ? f->message : f->rule->summary ? f->rule->summary : "");
+    zl_report_put_safe(fp, f->message ? f->message : f->rule->summary ? f->rule->summary : "");
     fputc('\n', fp);
     put_entries(rep, f);
     if (f->bytes > 0)
@@ -126,7 +115,7 @@ static void put_finding(zl_report *rep, const zl_finding *f)
     put_fix(rep, f);
     if (f->rule->lambda_error != NULL && f->rule->lambda_error[0] != '\0') {
         fputs("    Lambda: ", fp);
-        put_safe(fp, f->rule->lambda_error);
+        zl_report_put_safe(fp, f->rule->lambda_error);
         fputc('\n', fp);
     }
 }
@@ -136,7 +125,7 @@ static void put_header(zl_report *rep, const char *path, const zl_archive *ar)
     char zipped[32], unzipped[32];
     size_t n = zl_archive_entry_count(ar);
     fputs(col(rep, C_BOLD), rep->fp);
-    put_safe(rep->fp, path);
+    zl_report_put_safe(rep->fp, path);
     fprintf(rep->fp, "%s: %zu %s, %s zipped, %s unzipped\n", col(rep, C_RESET), n,
             plural(n, "entry", "entries"),
             zl_format_bytes(zl_archive_zipped_size(ar), zipped, sizeof zipped),
@@ -161,7 +150,7 @@ static void put_fixed(zl_report *rep, const zl_plan *applied)
             fprintf(fp, ", %s saved", zl_format_bytes(c->bytes_saved, bytes, sizeof bytes));
         if (c->description != NULL && c->description[0] != '\0') {
             fputs(": ", fp);
-            put_safe(fp, c->description);
+            zl_report_put_safe(fp, c->description);
         }
         fputc('\n', fp);
     }
