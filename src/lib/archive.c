@@ -62,14 +62,6 @@ long zl_archive_find(const zl_archive *ar, const char *path, size_t len)
     return -1;
 }
 
-int zl_archive_has_prefix(const zl_archive *ar, const char *prefix, size_t len)
-{
-    for (size_t i = 0; i < ar->n_entries; i++)
-        if (ar->entries[i].name_len >= len && memcmp(ar->entries[i].path, prefix, len) == 0)
-            return 1;
-    return 0;
-}
-
 static zl_entry_type type_of(const zl_entry *e)
 {
     if (e->has_unix_mode && (e->mode & S_IFMT) != 0) {

@@ -208,8 +208,6 @@ void zl_archive_free_locals(zl_archive *ar);
 /* The entry whose path (with '/' separators) is exactly path[0..len), or
  * -1. A trailing '/' is part of the name: "a/" finds the directory entry. */
 long zl_archive_find(const zl_archive *ar, const char *path, size_t len);
-/* 1 when some entry's path starts with prefix (e.g. "pkg/"). */
-int zl_archive_has_prefix(const zl_archive *ar, const char *prefix, size_t len);
 
 /* Reads up to max bytes of the entry's uncompressed data from its start
  * into buf; *got is how many were read. */
