@@ -33,7 +33,7 @@ const cli_option cli_opts_check[] = {
      "lowest severity that makes the exit status 1 (default error)"},
     {"upload", OPT_UPLOAD, "direct|s3",
      "how the package reaches Lambda: direct makes ZL302 an error"},
-    {"reproducible", OPT_REPRODUCIBLE, NULL, "also report ZL701 (nondeterministic archive)"},
+    {"reproducible", OPT_REPRODUCIBLE, NULL, "check: also report ZL701 (nondeterministic); fix: write the canonical form"},
     {"verify", OPT_VERIFY, NULL, "decompress every entry and check its CRC (ZL606)"},
     {"format", OPT_FORMAT, "text|json|sarif|github", "output format (default text)"},
     {NULL, OPT_REPORT_FILE, "FILE", "write the report to FILE instead of standard output"},
