@@ -142,6 +142,12 @@ typedef struct zl_archive zl_archive;
 int zl_archive_open(zl_archive **out, const char *path, zl_error *err);
 /* Discards the archive and any change not written. */
 void zl_archive_close(zl_archive *ar);
+/* Carries over to `to` what checking `from` learned from entry data that
+ * `to` holds unchanged (an entry with the same last name component, CRC,
+ * sizes and method): the glibc version each ELF object needs. `fix` calls
+ * it before checking what it wrote, so that data it copied are not read
+ * again. */
+void zl_archive_adopt(zl_archive *to, const zl_archive *from);
 const char *zl_archive_path(const zl_archive *ar);
 size_t zl_archive_entry_count(const zl_archive *ar);
 uint64_t zl_archive_zipped_size(const zl_archive *ar);   /* the file's size */

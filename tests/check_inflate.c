@@ -370,6 +370,91 @@ START_TEST(test_parallel_each_once)
 }
 END_TEST
 
+/* Started, the pool works while the caller goes on; waiting, the caller
+ * takes what is left, and every item runs once whatever the threads. */
+START_TEST(test_parallel_start_wait)
+{
+    unsigned saved = zl_parallel_max;
+    static const unsigned threads[] = {1, 2, 4};
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        zl_parallel_max = threads[t];
+        count_jobs j = {calloc(1000, sizeof(int))};
+        ck_assert_ptr_nonnull(j.seen);
+        zl_parallel *p = NULL;
+        ck_assert_int_eq(zl_parallel_start(1000, count_job, &j, &p), ZL_OK);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_int_eq(zl_parallel_wait(p), ZL_E_INVAL);
+        for (size_t i = 0; i < 1000; i++)
+            ck_assert_int_eq(j.seen[i], 1);
+        free(j.seen);
+    }
+    zl_parallel *p = NULL;
+    ck_assert_int_eq(zl_parallel_start(0, count_job, NULL, &p), ZL_OK);
+    ck_assert_int_eq(zl_parallel_wait(p), ZL_OK);
+    ck_assert_int_eq(zl_parallel_wait(NULL), ZL_OK);
+    zl_parallel_max = saved;
+}
+END_TEST
+
+/* What one check learned of the ELF objects' glibc needs carries over to
+ * an archive holding the same data (fix's re-check), and is what that
+ * archive's check then reports; data under another name do not. */
+START_TEST(test_adopt_glibc)
+{
+    zl_options o;
+    zl_options_init(&o);
+    o.runtime_minor = 11;
+    o.select = "ZL505";
+    tcheck a;
+    tcheck_run(&a, "zl505-fire-glibc.zip", &o);
+    ck_assert_str_eq(tcheck_codes(&a), "ZL505");
+    ck_assert_uint_eq(tcheck_finding(&a, "ZL505")->n_entries, 3);
+    const zl_entry *g228 = entry_named(a.ar, "g/_g228.so");
+    ck_assert(g228->glibc_done);
+    ck_assert_int_eq(g228->glibc_rc, ZL_OK);
+    ck_assert_int_eq(g228->glibc_major, 2);
+    ck_assert_int_eq(g228->glibc_minor, 28);
+    ck_assert(g228->data_ok);
+    ck_assert(!entry_named(a.ar, "lambda_function.py")->glibc_done);
+
+    zl_archive *b = open_fixture("zl505-fire-glibc.zip");
+    /* the same bytes under another last name are not taken for the same */
+    zl_entry *g234 = entry_named(a.ar, "g/_g234.so");
+    const char *saved_path = g234->path;
+    g234->path = "g/_g999.so";
+    zl_archive_adopt(b, a.ar);
+    g234->path = saved_path;
+    zl_entry *b228 = entry_named(b, "g/_g228.so");
+    ck_assert(b228->glibc_done);
+    ck_assert_int_eq(b228->glibc_minor, 28);
+    ck_assert(entry_named(b, "lib/libg236.so.0")->glibc_done);
+    ck_assert_int_eq(entry_named(b, "lib/libg236.so.0")->glibc_minor, 36);
+    ck_assert(!entry_named(b, "g/_g234.so")->glibc_done);
+    ck_assert(!entry_named(b, "lambda_function.py")->glibc_done);
+    /* b's check reads only what it was not given: an adopted verdict is
+     * what it reports (2.26 loads on python3.11) */
+    b228->glibc_minor = 26;
+    zl_ruleset *rs = NULL;
+    zl_error err;
+    zl_error_init(&err);
+    ck_assert_int_eq(zl_ruleset_new(&rs, &err), ZL_OK);
+    zl_result *res = NULL;
+    ck_assert_int_eq(zl_check_run(b, rs, &o, &res, &err), ZL_OK);
+    ck_assert_uint_eq(zl_result_count(res), 1);
+    const zl_finding *f = zl_result_finding(res, 0);
+    ck_assert_str_eq(f->rule->code, "ZL505");
+    ck_assert_uint_eq(f->n_entries, 2);
+    ck_assert_str_eq(f->entries[0].name, "g/_g234.so");
+    ck_assert_str_eq(f->entries[0].detail, "needs GLIBC_2.34");
+    ck_assert_str_eq(f->entries[1].name, "lib/libg236.so.0");
+    ck_assert(entry_named(b, "g/_g234.so")->glibc_done); /* read by b's own pass */
+    zl_result_free(res);
+    zl_ruleset_free(rs);
+    zl_archive_close(b);
+    tcheck_free(&a);
+}
+END_TEST
+
 /* ZL606 --verify on worker threads lists the same entries, in entry
  * order, with the same details, as on one thread. */
 START_TEST(test_verify_threads_same)
@@ -484,6 +569,8 @@ Suite *suite_inflate(void)
     suite_add_tcase(s, tc);
     TCase *tp = tcase_create("parallel");
     tcase_add_test(tp, test_parallel_each_once);
+    tcase_add_test(tp, test_parallel_start_wait);
+    tcase_add_test(tp, test_adopt_glibc);
     tcase_add_test(tp, test_verify_threads_same);
     suite_add_tcase(s, tp);
     TCase *te = tcase_create("elf");

@@ -383,8 +383,11 @@ static void process_archive(run *r, job *j)
      * entry's name, mode, CRC and sizes, and the data it produced. */
     j->after_opt = *opt;
     j->after_opt.verify = 0;
-    if (zl_archive_open(&j->after, target, &err) != ZL_OK ||
-        zl_check_run(j->after, r->rs, &j->after_opt, &j->left, &err) != ZL_OK ||
+    int opened = zl_archive_open(&j->after, target, &err) == ZL_OK;
+    /* Nor reading the ELF objects it copied again for their glibc needs. */
+    if (opened)
+        zl_archive_adopt(j->after, j->ar);
+    if (!opened || zl_check_run(j->after, r->rs, &j->after_opt, &j->left, &err) != ZL_OK ||
         zl_result_apply_ignores(j->left, j->after, r->cfg, &err) != ZL_OK) {
         archive_trouble(j, target, err.message);
         return;

@@ -283,6 +283,70 @@ void zl_archive_close(zl_archive *ar)
     free(ar);
 }
 
+/* ---- results carried over from an earlier check ---- */
+
+static int by_data(const void *a, const void *b)
+{
+    const zl_entry *x = *(const zl_entry *const *)a, *y = *(const zl_entry *const *)b;
+    if (x->crc != y->crc)
+        return x->crc < y->crc ? -1 : 1;
+    if (x->size != y->size)
+        return x->size < y->size ? -1 : 1;
+    if (x->comp_size != y->comp_size)
+        return x->comp_size < y->comp_size ? -1 : 1;
+    return 0;
+}
+
+static const char *last_part(const zl_entry *e, size_t *len)
+{
+    size_t n = e->name_len;
+    while (n > 0 && e->path[n - 1] == '/')
+        n--;
+    size_t start = n;
+    while (start > 0 && e->path[start - 1] != '/')
+        start--;
+    *len = n - start;
+    return e->path + start;
+}
+
+void zl_archive_adopt(zl_archive *to, const zl_archive *from)
+{
+    size_t n = 0;
+    const zl_entry **known = NULL;
+    for (size_t i = 0; i < from->n_entries; i++)
+        n += from->entries[i].glibc_done;
+    if (n == 0 || (known = malloc(n * sizeof *known)) == NULL)
+        return; /* nothing known, or no memory: the check reads the data itself */
+    n = 0;
+    for (size_t i = 0; i < from->n_entries; i++)
+        if (from->entries[i].glibc_done)
+            known[n++] = &from->entries[i];
+    qsort(known, n, sizeof *known, by_data);
+    for (size_t i = 0; i < to->n_entries; i++) {
+        zl_entry *e = &to->entries[i];
+        const zl_entry *key = e;
+        const zl_entry **hit = bsearch(&key, known, n, sizeof *known, by_data);
+        if (e->glibc_done || hit == NULL)
+            continue;
+        /* Equal keys lie side by side: find the one with e's name and method. */
+        while (hit > known && by_data(&key, hit - 1) == 0)
+            hit--;
+        size_t elen, klen;
+        const char *en = last_part(e, &elen);
+        for (; hit < known + n && by_data(&key, hit) == 0; hit++) {
+            const char *kn = last_part(*hit, &klen);
+            if ((*hit)->method != e->method || klen != elen || memcmp(kn, en, elen) != 0)
+                continue;
+            e->glibc_done = true;
+            e->glibc_rc = (*hit)->glibc_rc;
+            e->glibc_major = (*hit)->glibc_major;
+            e->glibc_minor = (*hit)->glibc_minor;
+            break;
+        }
+    }
+    free(known);
+}
+
 const char *zl_archive_path(const zl_archive *ar)
 {
     return ar->path;

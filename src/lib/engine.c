@@ -348,6 +348,15 @@ static int run_data_rule(zl_ctx *ctx, const zl_rule *r)
 
 /* ---- the run ---- */
 
+/* 1 when the built-in rule `code` is in the set and selected. */
+static bool code_selected(const zl_ruleset *rs, const zl_options *opt, const char *code)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->rules[i]->builtin_c && strcmp(rs->rules[i]->info.code, code) == 0)
+            return rule_selected(rs->rules[i], opt);
+    return false;
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
     const zl_finding *fa = *(const zl_finding *const *)a, *fb = *(const zl_finding *const *)b;
@@ -382,7 +391,11 @@ int zl_check_run(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt, zl
     zl_ctx ctx = {.ar = ar, .opt = opt, .rs = rs, .res = res, .err = err};
     find_wrapper(&ctx);
 
-    for (int stage = 0; stage <= 1 && rc == ZL_OK; stage++) {
+    /* The entries' data are read on worker threads while the rules look at
+     * names and headers; the rules that read the data run last. */
+    rc = zl_datapass_start(&ctx, code_selected(rs, opt, "ZL505"),
+                           opt->verify && code_selected(rs, opt, "ZL606"));
+    for (int stage = 0; stage <= ZL_STAGE_LAST && rc == ZL_OK; stage++) {
         for (size_t i = 0; i < rs->n && rc == ZL_OK; i++) {
             const zl_rule *r = rs->rules[i];
             if (r->stage != stage || !rule_selected(r, opt))
@@ -390,6 +403,7 @@ int zl_check_run(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt, zl
             rc = r->check != NULL ? r->check(&ctx, r) : run_data_rule(&ctx, r);
         }
     }
+    zl_datapass_end(&ctx);
     if (rc != ZL_OK) {
         zl_result_free(res);
         return rc;

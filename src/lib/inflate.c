@@ -412,15 +412,17 @@ unsigned zl_parallel_threads(void)
     return n > THREADS_CAP ? THREADS_CAP : (unsigned)n;
 }
 
-typedef struct pool {
+struct zl_parallel {
     size_t n;
     zl_job_fn fn;
     void *ud;
     atomic_size_t next;
     atomic_int rc;
-} pool;
+    unsigned started;
+    pthread_t threads[16];
+};
 
-static void run_items(pool *p, zl_reader *rd)
+static void run_items(zl_parallel *p, zl_reader *rd)
 {
     for (;;) {
         size_t i = atomic_fetch_add(&p->next, 1);
@@ -435,7 +437,7 @@ static void run_items(pool *p, zl_reader *rd)
 
 static void *worker(void *arg)
 {
-    pool *p = arg;
+    zl_parallel *p = arg;
     zl_reader *rd = NULL;
     if (zl_reader_new(&rd) == ZL_OK)
         run_items(p, rd);
@@ -443,30 +445,65 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Starts up to `threads` workers on the items (fewer when there are fewer
+ * items or a thread cannot be made: the caller's zl_parallel_wait takes
+ * what is left). */
+static int start(size_t n, zl_job_fn fn, void *ud, unsigned threads, zl_parallel **out)
+{
+    zl_parallel *p = calloc(1, sizeof *p);
+    *out = p;
+    if (p == NULL)
+        return ZL_E_NOMEM;
+    p->n = n;
+    p->fn = fn;
+    p->ud = ud;
+    atomic_init(&p->next, 0);
+    atomic_init(&p->rc, ZL_OK);
+    const unsigned cap = sizeof p->threads / sizeof p->threads[0];
+    if (threads > cap)
+        threads = cap;
+    if (threads > n)
+        threads = (unsigned)n;
+    for (unsigned t = 0; t < threads; t++)
+        if (pthread_create(&p->threads[p->started], NULL, worker, p) == 0)
+            p->started++;
+    return ZL_OK;
+}
+
+int zl_parallel_start(size_t n, zl_job_fn fn, void *ud, zl_parallel **out)
+{
+    return start(n, fn, ud, zl_parallel_threads(), out);
+}
+
+int zl_parallel_wait(zl_parallel *p)
+{
+    if (p == NULL)
+        return ZL_OK;
+    int rc = ZL_OK;
+    if (atomic_load(&p->next) < p->n) {
+        zl_reader *rd = NULL;
+        if (zl_reader_new(&rd) == ZL_OK)
+            run_items(p, rd);
+        else if (p->started == 0)
+            rc = ZL_E_NOMEM; /* nobody is left to take the items */
+        zl_reader_free(rd);
+    }
+    for (unsigned t = 0; t < p->started; t++)
+        pthread_join(p->threads[t], NULL);
+    if (rc == ZL_OK)
+        rc = atomic_load(&p->rc);
+    free(p);
+    return rc;
+}
+
 int zl_parallel_run(size_t n, zl_job_fn fn, void *ud)
 {
-    enum { MAX_THREADS = 16 };
-    pool p = {.n = n, .fn = fn, .ud = ud};
-    atomic_init(&p.next, 0);
-    atomic_init(&p.rc, ZL_OK);
     if (n == 0)
         return ZL_OK;
-    zl_reader *rd = NULL;
-    if (zl_reader_new(&rd) != ZL_OK)
-        return ZL_E_NOMEM;
+    /* The caller is one of the threads. */
+    zl_parallel *p;
     unsigned want = zl_parallel_threads();
-    if (want > MAX_THREADS)
-        want = MAX_THREADS;
-    if (want > n)
-        want = (unsigned)n;
-    pthread_t threads[MAX_THREADS];
-    unsigned started = 0;
-    for (unsigned t = 1; t < want; t++)
-        if (pthread_create(&threads[started], NULL, worker, &p) == 0)
-            started++;
-    run_items(&p, rd);
-    for (unsigned t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    zl_reader_free(rd);
-    return atomic_load(&p.rc);
+    if (start(n, fn, ud, want > 0 ? want - 1 : 0, &p) != ZL_OK)
+        return ZL_E_NOMEM;
+    return zl_parallel_wait(p);
 }

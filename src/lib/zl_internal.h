@@ -150,6 +150,11 @@ typedef struct zl_entry {
     /* issue 7 (additive): the raw reader read the data to their end and
      * they matched the CRC and size (ZL505 sets it; ZL606 need not again) */
     bool data_ok;
+    /* the glibc version the ELF object needs (ZL505), from the data pass or
+     * carried over from an earlier check by zl_archive_adopt */
+    bool glibc_done;
+    int glibc_rc; /* ZL_OK, a ZL_E_* code, or ZL_RAW_FALLBACK (libzip must read it) */
+    int glibc_major, glibc_minor;
 } zl_entry;
 
 /* A local file header as stored (cdir.c). */
@@ -272,6 +277,13 @@ zl_reader *zl_archive_reader(zl_archive *ar);
  * made, else ZL_OK. */
 typedef int (*zl_job_fn)(void *ud, size_t i, zl_reader *rd);
 int zl_parallel_run(size_t n, zl_job_fn fn, void *ud);
+/* The same, started on zl_parallel_threads() worker threads while the
+ * caller goes on; zl_parallel_wait has the caller take the items still
+ * left, joins the workers, frees *p and returns what zl_parallel_run
+ * would. Only the caller's thread may use libzip meanwhile. */
+typedef struct zl_parallel zl_parallel;
+int zl_parallel_start(size_t n, zl_job_fn fn, void *ud, zl_parallel **p);
+int zl_parallel_wait(zl_parallel *p);
 /* Threads for zl_parallel_run: zl_parallel_max when set (tests), else the
  * online CPUs, at most 4. */
 extern unsigned zl_parallel_max;
@@ -416,7 +428,8 @@ typedef enum zl_data_fix { ZL_DATA_FIX_NONE = 0, ZL_DATA_FIX_DELETE, ZL_DATA_FIX
 
 struct zl_rule {
     zl_rule_info info;      /* strings owned by the rule set (or static for C rules) */
-    int stage;              /* 0: first; 1: after the others (size rules read their findings) */
+    int stage;              /* 0: first; 1: after the others (size rules read their findings);
+                             * 2: last, waiting for the data pass (ZL505, ZL606) */
     zl_check_fn check;      /* C rules; NULL for data rules */
     bool builtin_c;         /* a C rule: its strings are static */
     /* data rules */
@@ -478,7 +491,33 @@ struct zl_ctx {
     /* layout facts computed once before the rules run */
     const char *wrapper;    /* "D/" when every entry (OS junk aside) lies under one folder; else NULL */
     size_t wrapper_len;     /* bytes of "D/" including the slash */
+    struct zl_datapass *dp; /* the entries' data, read on worker threads (datapass.c) */
 };
+
+/* ---- the data pass (datapass.c) ---- */
+
+#define ZL_STAGE_LAST 2
+
+/* What a rule wants read of an entry's data. */
+enum { ZL_WANT_GLIBC = 1, ZL_WANT_VERIFY = 2 };
+typedef struct zl_datapass zl_datapass;
+/* Marks in want[] (one byte per entry) the entries the rule wants read:
+ * ZL505's loadable ELF objects whose glibc need is not known yet
+ * (platform.c), ZL606's entries to verify (integrity.c). Caller's thread. */
+int zl_glibc_wanted(zl_ctx *ctx, uint8_t *want);
+int zl_verify_wanted(zl_ctx *ctx, uint8_t *want);
+/* Starts reading on worker threads what the selected rules want (sets
+ * ctx->dp; nothing when there is nothing to read). */
+int zl_datapass_start(zl_ctx *ctx, bool glibc, bool verify);
+/* Waits for the pass (the caller helps) and records its findings in the
+ * entries (data_ok, glibc_*). Idempotent. */
+int zl_datapass_wait(zl_ctx *ctx);
+/* Entry i's verification after zl_datapass_wait: false when the pass did
+ * not verify it; else *rc is ZL_OK, a ZL_E_* code with *msg libzip-style,
+ * or ZL_RAW_FALLBACK (libzip must read it). */
+bool zl_datapass_verified(const zl_ctx *ctx, size_t i, int *rc, const char **msg);
+/* Waits for the workers if need be and frees the pass. */
+void zl_datapass_end(zl_ctx *ctx);
 
 typedef enum zl_edit_kind {
     ZL_EDIT_DELETE = 0,

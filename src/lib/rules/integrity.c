@@ -911,46 +911,34 @@ static bool already_decoded(const zl_ctx *ctx, size_t i)
 }
 
 /* What ZL606 does with one entry, decided on the main thread; the data
- * checks (VERIFY) run on worker threads, and everything is reported in
- * entry order afterwards. */
+ * checks (VERIFY) ran on worker threads in the data pass (datapass.c), and
+ * everything is reported in entry order afterwards. */
 typedef enum corrupt_step { STEP_NONE = 0, STEP_HEADER, STEP_VERIFY, STEP_DECODE } corrupt_step;
 
 typedef struct corrupt_item {
     uint8_t step;
-    int rc;     /* VERIFY: ZL_OK, ZL_E_* or ZL_RAW_FALLBACK */
-    char *msg;  /* VERIFY failure or HEADER detail (owned) */
+    char *msg;  /* HEADER detail (owned) */
 } corrupt_item;
 
-/* A VERIFY item: its entry and size, sorted largest first so that no
- * thread is left with a big entry at the end. */
-typedef struct verify_ref {
-    uint64_t size;
-    size_t entry;
-} verify_ref;
-
-typedef struct verify_jobs {
-    const zl_archive *ar;
-    corrupt_item *items;
-    verify_ref *which;
-} verify_jobs;
-
-static int larger_first(const void *a, const void *b)
+/* Whether --verify reads entry e's data: not encrypted (ZL604's), not in
+ * an archive ZL607 refuses anyway (its data may be petabytes of shared
+ * bytes), not declaring more than deflate can produce, and in a method
+ * libzip decodes (ZL605 decodes the others). */
+static bool verify_wants(const zl_archive *ar, const zl_entry *e, bool bomb)
 {
-    uint64_t x = ((const verify_ref *)a)->size, y = ((const verify_ref *)b)->size;
-    return x < y ? 1 : x > y ? -1 : 0;
+    return !is_encrypted(ar, e) && !bomb && !ratio_impossible(ar, e) &&
+           zip_compression_method_supported(e->method, 0);
 }
 
-static int verify_job(void *ud, size_t k, zl_reader *rd)
+int zl_verify_wanted(zl_ctx *ctx, uint8_t *want)
 {
-    verify_jobs *j = ud;
-    size_t i = j->which[k].entry;
-    corrupt_item *it = &j->items[i];
-    zl_error verr;
-    zl_error_init(&verr);
-    it->rc = zl_raw_verify(j->ar, &j->ar->entries[i], rd, &verr);
-    if (it->rc < 0 && it->rc != ZL_E_NOMEM && (it->msg = zl_strdup(verr.message)) == NULL)
-        it->rc = ZL_E_NOMEM;
-    return it->rc == ZL_E_NOMEM ? ZL_E_NOMEM : ZL_OK;
+    bool bomb = false;
+    if (looks_like_bomb(ctx->ar, &bomb) != ZL_OK)
+        return zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ctx->ar->path);
+    for (size_t i = 0; i < ctx->ar->n_entries; i++)
+        if (verify_wants(ctx->ar, &ctx->ar->entries[i], bomb))
+            want[i] |= ZL_WANT_VERIFY;
+    return ZL_OK;
 }
 
 static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
@@ -959,18 +947,14 @@ static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
     zl_finding *f = NULL;
     bool bomb = false;
     size_t n_headers = 0; /* entries listed for their headers, not their data */
-    size_t n_verify = 0;
     corrupt_item *items = NULL;
-    verify_ref *which = NULL;
     int rc;
     if (ctx->opt->verify && (rc = looks_like_bomb(ar, &bomb)) != ZL_OK)
         return zl_error_set(ctx->err, rc, "%s: out of memory", ar->path);
     if (ar->n_entries == 0)
         return ZL_OK;
     items = calloc(ar->n_entries, sizeof *items);
-    if (ctx->opt->verify)
-        which = malloc(ar->n_entries * sizeof *which);
-    if (items == NULL || (ctx->opt->verify && which == NULL)) {
+    if (items == NULL) {
         rc = zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ar->path);
         goto out;
     }
@@ -1002,32 +986,18 @@ static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
                 continue;
             }
         }
-        /* Encrypted entries are ZL604's; a method nothing here decodes is
-         * ZL605's: neither is corrupt. */
-        if (!ctx->opt->verify || is_encrypted(ar, e))
+        if (!ctx->opt->verify)
             continue;
-        /* ZL607 refuses a bomb anyway: its data is not inflated. */
-        if (bomb || ratio_impossible(ar, e))
-            continue;
-        if (e->data_ok) {
-            continue; /* ZL505 read it whole and checked its CRC */
-        } else if (zip_compression_method_supported(e->method, 0)) {
+        if (verify_wants(ar, e, bomb))
             it->step = STEP_VERIFY;
-            it->rc = ZL_RAW_FALLBACK;
-            which[n_verify++] = (verify_ref){e->size, i};
-        } else if (we_decode(e->method) && !already_decoded(ctx, i)) {
+        else if (!is_encrypted(ar, e) && !bomb && !ratio_impossible(ar, e) &&
+                 we_decode(e->method) && !already_decoded(ctx, i))
             it->step = STEP_DECODE;
-        }
     }
-    /* Inflate and checksum on every core; libzip is left what the raw
-     * reader does not take (it is not thread safe). */
-    if (n_verify > 1)
-        qsort(which, n_verify, sizeof *which, larger_first);
-    verify_jobs jobs = {ar, items, which};
-    if (zl_parallel_run(n_verify, verify_job, &jobs) == ZL_E_NOMEM) {
-        rc = zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ar->path);
+    /* The data were inflated and checksummed on worker threads meanwhile
+     * (datapass.c); libzip is left what the raw reader did not take. */
+    if (ctx->opt->verify && (rc = zl_datapass_wait(ctx)) != ZL_OK)
         goto out;
-    }
     for (size_t i = 0; i < ar->n_entries; i++) {
         const zl_entry *e = &ar->entries[i];
         corrupt_item *it = &items[i];
@@ -1042,11 +1012,13 @@ static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
         zl_error verr;
         zl_error_init(&verr);
         if (it->step == STEP_VERIFY) {
-            rc = it->rc;
-            if (rc == ZL_RAW_FALLBACK)
+            const char *msg = NULL;
+            if (e->data_ok)
+                rc = ZL_OK; /* read whole and checked by the data pass */
+            else if (!zl_datapass_verified(ctx, i, &rc, &msg) || rc == ZL_RAW_FALLBACK)
                 rc = zl_entry_verify(ar, e, &verr);
-            else if (rc != ZL_OK && it->msg != NULL)
-                snprintf(verr.message, sizeof verr.message, "%s", it->msg);
+            else if (rc != ZL_OK && msg != NULL)
+                snprintf(verr.message, sizeof verr.message, "%s", msg);
         } else {
             unsigned char *data = NULL;
             rc = decode_entry(ar, e, &data, &verr);
@@ -1088,7 +1060,6 @@ out:
         for (size_t i = 0; i < ar->n_entries; i++)
             free(items[i].msg);
     free(items);
-    free(which);
     return rc;
 }
 
@@ -1172,7 +1143,7 @@ const zl_rule_def zl_rules_integrity[] = {
      .severity = ZL_SEV_ERROR,
      .fix = ZL_FIX_NONE,
      .default_on = 1,
-     .stage = 0,
+     .stage = ZL_STAGE_LAST,
      .summary = "an entry is corrupt (CRC mismatch, truncated, undecodable, or its local header "
                 "disagrees)",
      .explain =

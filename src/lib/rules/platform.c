@@ -735,35 +735,26 @@ static int check_wheel(zl_ctx *ctx, const zl_rule *rule)
 
 /* ---- ZL505 glibc-too-new ---- */
 
-/* One ELF object to scan; the scans run on worker threads, each with its
- * own raw reader, and are reported in entry order afterwards. */
-typedef struct glibc_item {
-    zl_entry *e;
-    role r;
-    int rc; /* ZL_OK, a ZL_E_* code, or ZL_RAW_FALLBACK (done again here, with libzip) */
-    int major, minor;
-    bool data_ok;
-} glibc_item;
-
-typedef struct glibc_jobs {
-    const zl_archive *ar;
-    glibc_item **order; /* largest first, so that no thread is left with a big one at the end */
-} glibc_jobs;
-
-static int larger_first(const void *a, const void *b)
+/* The entries ZL505 reads: loadable (or unloaded) files whose first bytes
+ * say ELF, not too large to read, and not already known (zl_archive_adopt). */
+static bool glibc_candidate(zl_ctx *ctx, zl_entry *e, bool boot_link, role *r)
 {
-    const glibc_item *x = *(glibc_item *const *)a, *y = *(glibc_item *const *)b;
-    return x->e->size < y->e->size ? 1 : x->e->size > y->e->size ? -1 : 0;
+    *r = entry_role(ctx, e, boot_link);
+    if (*r == ROLE_NONE || e->size > ELF_READ_MAX)
+        return false;
+    return zl_entry_sniff(ctx->ar, e)->kind == ZL_KIND_ELF;
 }
 
-static int glibc_job(void *ud, size_t i, zl_reader *rd)
+int zl_glibc_wanted(zl_ctx *ctx, uint8_t *want)
 {
-    glibc_jobs *j = ud;
-    glibc_item *it = j->order[i];
-    zl_error err;
-    it->rc = zl_elf_glibc_need_entry(j->ar, it->e, rd, &it->major, &it->minor, &it->data_ok,
-                                     &err);
-    return it->rc == ZL_E_NOMEM ? ZL_E_NOMEM : ZL_OK;
+    zl_archive *ar = ctx->ar;
+    const bool boot_link = bootstrap_is_link(ctx);
+    for (size_t i = 0; i < ar->n_entries; i++) {
+        role r;
+        if (!ar->entries[i].glibc_done && glibc_candidate(ctx, &ar->entries[i], boot_link, &r))
+            want[i] |= ZL_WANT_GLIBC;
+    }
+    return ZL_OK;
 }
 
 static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
@@ -772,61 +763,33 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
     const bool boot_link = bootstrap_is_link(ctx);
     zl_finding *f = NULL;
     const int have = zl_runtime_glibc_minor(ctx->opt->runtime_minor);
-    size_t n_err = 0, n_items = 0;
+    size_t n_err = 0;
     int top = 0;
-    int rc = ZL_OK;
-    glibc_item *items = NULL, **order = NULL;
+    int rc;
+    /* The objects were read on worker threads by the data pass. */
+    if ((rc = zl_datapass_wait(ctx)) != ZL_OK)
+        return rc;
     for (size_t i = 0; i < ar->n_entries; i++) {
         zl_entry *e = &ar->entries[i];
-        role r = entry_role(ctx, e, boot_link);
-        if (r == ROLE_NONE || e->size > ELF_READ_MAX)
+        role r;
+        if (!glibc_candidate(ctx, e, boot_link, &r))
             continue;
-        const zl_sniff *s = zl_entry_sniff(ar, e);
-        if (s->kind != ZL_KIND_ELF)
-            continue;
-        if (items == NULL && (items = calloc(ar->n_entries, sizeof *items)) == NULL)
-            return nomem(ctx);
-        items[n_items++] = (glibc_item){.e = e, .r = r};
-    }
-    if (n_items > 0 && (order = malloc(n_items * sizeof *order)) == NULL) {
-        rc = nomem(ctx);
-        goto out;
-    }
-    for (size_t k = 0; k < n_items; k++)
-        order[k] = &items[k];
-    if (n_items > 1)
-        qsort(order, n_items, sizeof *order, larger_first);
-    glibc_jobs jobs = {ar, order};
-    if ((rc = zl_parallel_run(n_items, glibc_job, &jobs)) != ZL_OK) {
-        rc = nomem(ctx);
-        goto out;
-    }
-    for (size_t k = 0; k < n_items; k++) {
-        glibc_item *it = &items[k];
-        zl_entry *e = it->e;
-        role r = it->r;
-        int major = it->major, minor = it->minor;
+        int major = e->glibc_major, minor = e->glibc_minor;
+        int erc = e->glibc_done ? e->glibc_rc : ZL_RAW_FALLBACK;
         zl_error rerr;
-        /* Read whole and checked: ZL606's --verify need not read it again. */
-        if (it->data_ok)
-            e->data_ok = true;
         /* What the raw reader left (other methods, damage): libzip, streamed. */
-        if (it->rc == ZL_RAW_FALLBACK)
-            it->rc = zl_elf_glibc_need_stream(ar, e, &major, &minor, &rerr);
-        if (it->rc == ZL_E_NOMEM) {
-            rc = nomem(ctx);
-            goto out;
-        }
+        if (erc == ZL_RAW_FALLBACK)
+            erc = zl_elf_glibc_need_stream(ar, e, &major, &minor, &rerr);
+        if (erc == ZL_E_NOMEM)
+            return nomem(ctx);
         /* Unreadable data is ZL606's; an image libelf rejects needs nothing we can tell. */
-        if (it->rc != ZL_OK || major < 2 || (major == 2 && minor <= have))
+        if (erc != ZL_OK || major < 2 || (major == 2 && minor <= have))
             continue;
-        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL) {
-            rc = nomem(ctx);
-            goto out;
-        }
+        if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL)
+            return nomem(ctx);
         if ((rc = zl_finding_add_entry(ctx, f, e, role_severity(r), "needs GLIBC_%d.%d%s", major,
                                        minor, role_tail(r))) != ZL_OK)
-            goto out;
+            return rc;
         f->bytes += e->size;
         if (r == ROLE_LOADABLE) {
             n_err++;
@@ -834,10 +797,6 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
                 top = minor;
         }
     }
-    free(items);
-    free(order);
-    items = NULL;
-    order = NULL;
     if (f == NULL)
         return ZL_OK;
     const zl_runtime *rt = zl_runtime_find(ctx->opt->runtime_minor);
@@ -859,9 +818,6 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
                                     "loads %s",
                                     f->n_entries, plural(f->n_entries, " needs", "s need"), have,
                                     plural(f->n_entries, "it", "them"));
-out:
-    free(items);
-    free(order);
     return rc;
 }
 
@@ -921,7 +877,7 @@ const zl_rule_def zl_rules_platform[] = {
      "file or version `GLIBC_2.N' not found.\n"
      "Fix by hand: pip install --platform manylinux2014_x86_64 --only-binary=:all: ...",
      ERR_WHEEL, check_wheel},
-    {"ZL505", "glibc-too-new", ZL_SEV_ERROR, ZL_FIX_NONE, 1, 0,
+    {"ZL505", "glibc-too-new", ZL_SEV_ERROR, ZL_FIX_NONE, 1, ZL_STAGE_LAST,
      "an ELF object needs a newer glibc than the runtime has",
      "What: loadable ELF objects whose .gnu.version_r section (what auditwheel reads)\n"
      "requires a GLIBC_2.N above the runtime's glibc: 2.26 for python3.9-3.11 (Amazon\n"
