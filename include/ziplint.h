@@ -183,6 +183,16 @@ typedef struct zl_result zl_result;
  * borrows the archive and the rule set, so free it before closing them. */
 int zl_check_run(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt, zl_result **out,
                  zl_error *err);
+/* zl_check_run in two steps, for fix: zl_check_start runs every rule but
+ * those that read entry data (ZL505, ZL606), which it leaves reading on
+ * worker threads; the result then holds every finding a plan takes its
+ * edits from. zl_check_finish waits for them and completes the result.
+ * Meanwhile the caller may make a plan and stage it (zl_plan_stage), but
+ * must keep opt alive and not report the result. zl_result_free without
+ * zl_check_finish waits for the workers and drops what they found. */
+int zl_check_start(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt,
+                   zl_result **out, zl_error *err);
+int zl_check_finish(zl_result *res, zl_error *err);
 void zl_result_free(zl_result *res);
 size_t zl_result_count(const zl_result *res);
 /* Findings in code order. */
@@ -229,6 +239,15 @@ void zl_plan_set_progress(zl_plan *plan, zl_progress_fn fn, void *ud);
  * temporary file remains. The archive cannot be used for another plan
  * afterwards. */
 int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err);
+/* zl_plan_apply in two steps: zl_plan_stage writes the new archive beside
+ * the target, reads it back and flushes it, without naming it;
+ * zl_plan_commit then refuses (ZL_E_REFUSED, the staged file dropped) when
+ * the plan's result, completed meanwhile by zl_check_finish, now holds a
+ * finding that forbids a rewrite, and otherwise renames it over the target
+ * (with nothing staged, it only refuses or returns ZL_OK). zl_plan_free
+ * drops a staged file that was not committed. */
+int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err);
+int zl_plan_commit(zl_plan *plan, zl_error *err);
 
 /* ---- reports ---- */
 

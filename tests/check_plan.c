@@ -896,6 +896,110 @@ START_TEST(test_corrupt_entry_check)
 }
 END_TEST
 
+/* fix writes before the data rules are done (zl_check_start,
+ * zl_plan_stage): when they then find a corrupt entry, the commit refuses,
+ * the staged file goes and nothing is named; when they find none, the
+ * commit renames it into place. */
+START_TEST(test_commit_after_data_rules)
+{
+    static const zspec spec[] = {
+        {"lambda_function.py",
+         "def handler(event, context):\n    return {'status': 200, 'body': 'hello world'}\n",
+         S_IFREG | 0600, ZIP_CM_DEFLATE, 0},
+        {"ok.txt", "fine\n", S_IFREG | 0644, ZIP_CM_STORE, 0},
+    };
+    for (int corrupt = 1; corrupt >= 0; corrupt--) {
+        char *dir = NULL;
+        char *path = tmp_zip(&dir, "c.zip", spec, 2);
+        if (corrupt)
+            corrupt_first_entry(path);
+        char *outp = zl_asprintf("%s/out.zip", dir);
+        size_t len0 = 0, len1 = 0;
+        unsigned char *bytes0 = read_file(path, &len0);
+        zl_options o;
+        zl_options_init(&o);
+        o.fixing = 1;
+        o.verify = 1;
+        o.select = "ZL201";
+        zl_ruleset *rs = NULL;
+        zl_error err;
+        zl_error_init(&err);
+        ck_assert_int_eq(zl_ruleset_new(&rs, &err), ZL_OK);
+        zl_archive *ar = open_ar(path);
+        zl_result *res = NULL;
+        ck_assert_int_eq(zl_check_start(ar, rs, &o, &res, &err), ZL_OK);
+        /* ZL201's chmod is planned; ZL606 has not run yet */
+        ck_assert_uint_eq(zl_result_count(res), 1);
+        ck_assert_str_eq(zl_result_finding(res, 0)->rule->code, "ZL201");
+        zl_plan *plan = NULL;
+        ck_assert_int_eq(zl_plan_new(&plan, ar, res, &o, &err), ZL_OK);
+        ck_assert_int_eq(zl_plan_is_empty(plan), 0);
+        ck_assert_int_eq(zl_plan_stage(plan, outp, &err), ZL_OK);
+        ck_assert_int_eq(count_dir(dir), 1); /* staged unnamed (O_TMPFILE) */
+        ck_assert_int_eq(zl_check_finish(res, &err), ZL_OK);
+        ck_assert_uint_eq(zl_result_count(res), corrupt ? 2 : 1);
+        int rc = zl_plan_commit(plan, &err);
+        if (corrupt) {
+            ck_assert_str_eq(zl_result_finding(res, 1)->rule->code, "ZL606");
+            ck_assert_int_eq(rc, ZL_E_REFUSED);
+            ck_assert_msg(strstr(err.message, "fix refused: ZL606 corrupt-entry") != NULL, "%s",
+                          err.message);
+            ck_assert_int_eq(count_dir(dir), 1);
+        } else {
+            ck_assert_int_eq(rc, ZL_OK);
+            ck_assert_int_eq(count_dir(dir), 2);
+            size_t na = 0;
+            zread *after = read_zip(outp, &na);
+            ck_assert_uint_eq(na, 2);
+            ck_assert_uint_eq(after[0].attr >> 16, S_IFREG | 0644);
+            zread_free(after, na);
+        }
+        zl_plan_free(plan);
+        zl_result_free(res);
+        zl_archive_close(ar);
+        zl_ruleset_free(rs);
+        unsigned char *bytes1 = read_file(path, &len1);
+        ck_assert_uint_eq(len0, len1);
+        ck_assert_int_eq(memcmp(bytes0, bytes1, len0), 0);
+        free(bytes0);
+        free(bytes1);
+        free(outp);
+        tmp_zip_free(dir, path);
+    }
+}
+END_TEST
+
+/* A result dropped before zl_check_finish waits for its workers; a plan
+ * dropped before zl_plan_commit leaves nothing behind. */
+START_TEST(test_abandon_before_finish)
+{
+    char *dir = NULL;
+    char *path = tmp_zip(&dir, "w.zip", wrapped, N_WRAPPED);
+    char *outp = zl_asprintf("%s/out.zip", dir);
+    zl_options o;
+    zl_options_init(&o);
+    o.fixing = 1;
+    o.verify = 1;
+    zl_ruleset *rs = NULL;
+    zl_error err;
+    zl_error_init(&err);
+    ck_assert_int_eq(zl_ruleset_new(&rs, &err), ZL_OK);
+    zl_archive *ar = open_ar(path);
+    zl_result *res = NULL;
+    ck_assert_int_eq(zl_check_start(ar, rs, &o, &res, &err), ZL_OK);
+    zl_plan *plan = NULL;
+    ck_assert_int_eq(zl_plan_new(&plan, ar, res, &o, &err), ZL_OK);
+    ck_assert_int_eq(zl_plan_stage(plan, outp, &err), ZL_OK);
+    zl_plan_free(plan);
+    zl_result_free(res);
+    zl_archive_close(ar);
+    zl_ruleset_free(rs);
+    ck_assert_int_eq(count_dir(dir), 1);
+    free(outp);
+    tmp_zip_free(dir, path);
+}
+END_TEST
+
 /* The planner on a real check of a fixture, when the rules exist: ZL101's
  * re-root must leave the handler at the root. */
 START_TEST(test_real_wrapper_fixture)
@@ -1025,6 +1129,8 @@ Suite *suite_plan(void)
     tc = tcase_create("refuse");
     tcase_add_loop_test(tc, test_refusal, 0, (int)(sizeof refusals / sizeof refusals[0]));
     tcase_add_test(tc, test_corrupt_entry_check);
+    tcase_add_test(tc, test_commit_after_data_rules);
+    tcase_add_test(tc, test_abandon_before_finish);
     suite_add_tcase(s, tc);
     tc = tcase_create("write");
     tcase_add_test(tc, test_symlinked_archive);

@@ -281,6 +281,15 @@ static void draw_progress(double fraction, void *ud)
 
 /* ---- one archive ---- */
 
+/* Removes a backup made before a fix that did not happen. */
+static void remove_backup(char **backup)
+{
+    if (*backup != NULL)
+        unlink(*backup);
+    free(*backup);
+    *backup = NULL;
+}
+
 /* Checks one archive, fixing it first when asked. Writes nothing to the
  * report: what to report is kept in the job. */
 static void process_archive(run *r, job *j)
@@ -294,8 +303,13 @@ static void process_archive(run *r, job *j)
         outcome(j, path, NULL, NULL, NULL);
         return;
     }
+    /* fix (unless a dry run) starts writing before the rules that read entry
+     * data (the glibc scan, --verify's CRCs) are done: they go on, on worker
+     * threads, and their findings may still forbid the rewrite. */
+    const int early = opt->fixing && !r->args->dry_run;
     if (open_archive(path, &j->ar, &err) != ZL_OK ||
-        zl_check_run(j->ar, r->rs, opt, &j->res, &err) != ZL_OK ||
+        (early ? zl_check_start(j->ar, r->rs, opt, &j->res, &err)
+               : zl_check_run(j->ar, r->rs, opt, &j->res, &err)) != ZL_OK ||
         zl_result_apply_ignores(j->res, j->ar, r->cfg, &err) != ZL_OK) {
         archive_trouble(j, path, err.message);
         return;
@@ -307,9 +321,55 @@ static void process_archive(run *r, job *j)
     }
 
     int rc = zl_plan_new(&j->plan, j->ar, j->res, opt, &err);
+    /* An archive that needs no change is not rewritten (its mtime stays),
+     * unless --output asks for a copy anyway. */
+    int staging = early && rc == ZL_OK && !(zl_plan_is_empty(j->plan) && r->args->output == NULL);
+    int staged = ZL_OK;
+    char *backup = NULL;
+    zl_error serr;
+    zl_error_init(&serr);
+    if (staging && r->args->backup && r->args->output == NULL) {
+        char msg[1024];
+        const char *suffix = r->args->backup_suffix ? r->args->backup_suffix : ".bak";
+        if (write_backup(path, suffix, &backup, msg, sizeof msg) != 0) {
+            archive_trouble(j, path, msg);
+            return;
+        }
+    }
+    if (staging) {
+        progress prog = {path, -1};
+        int bar = r->progress && zl_archive_zipped_size(j->ar) >= PROGRESS_MIN_BYTES;
+        if (bar)
+            zl_plan_set_progress(j->plan, draw_progress, &prog);
+        staged = zl_plan_stage(j->plan, r->args->output, &serr);
+        if (bar && prog.last >= 0)
+            fputs("\r\033[K", stderr);
+    }
+    if (early && (zl_check_finish(j->res, &err) != ZL_OK ||
+                  zl_result_apply_ignores(j->res, j->ar, r->cfg, &err) != ZL_OK)) {
+        remove_backup(&backup);
+        archive_trouble(j, path, err.message);
+        return;
+    }
+    if (staging) {
+        /* Refused now if the data rules forbid it (staged or not: that is
+         * the cause to report), else renamed into place. */
+        rc = zl_plan_commit(j->plan, &err);
+        if (rc == ZL_OK && staged != ZL_OK) {
+            rc = staged;
+            err = serr;
+        }
+    } else if (early) {
+        /* Nothing to write: the plan the whole result gives says what fix
+         * does, or why it refuses. */
+        zl_plan_free(j->plan);
+        j->plan = NULL;
+        rc = zl_plan_new(&j->plan, j->ar, j->res, opt, &err);
+    }
     if (rc == ZL_E_REFUSED) {
         /* Refused: the archive is left as it was and the run fails
          * whatever --fail-on says. */
+        remove_backup(&backup);
         size_t pl = strlen(path);
         if (strncmp(err.message, path, pl) == 0 && err.message[pl] == ':')
             fprintf(j->errf, "ziplint: %s (archive left unchanged)\n", err.message);
@@ -321,6 +381,8 @@ static void process_archive(run *r, job *j)
         return;
     }
     if (rc != ZL_OK) {
+        /* The original is intact: a backup of it would only mislead. */
+        remove_backup(&backup);
         archive_trouble(j, path, err.message);
         return;
     }
@@ -343,35 +405,9 @@ static void process_archive(run *r, job *j)
         j->failing |= result_fails(j, j->res);
         return;
     }
-    /* An archive that needs no change is not rewritten (its mtime stays),
-     * unless --output asks for a copy anyway. */
-    if (zl_plan_is_empty(j->plan) && r->args->output == NULL) {
+    if (!staging) {
         outcome(j, path, j->ar, j->res, j->plan);
         j->failing |= result_fails(j, j->res);
-        return;
-    }
-    char *backup = NULL;
-    if (r->args->backup && r->args->output == NULL) {
-        char msg[1024];
-        const char *suffix = r->args->backup_suffix ? r->args->backup_suffix : ".bak";
-        if (write_backup(path, suffix, &backup, msg, sizeof msg) != 0) {
-            archive_trouble(j, path, msg);
-            return;
-        }
-    }
-    progress prog = {path, -1};
-    int bar = r->progress && zl_archive_zipped_size(j->ar) >= PROGRESS_MIN_BYTES;
-    if (bar)
-        zl_plan_set_progress(j->plan, draw_progress, &prog);
-    rc = zl_plan_apply(j->plan, r->args->output, &err);
-    if (bar && prog.last >= 0)
-        fputs("\r\033[K", stderr);
-    if (rc != ZL_OK) {
-        /* The original is intact: a backup of it would only mislead. */
-        if (backup != NULL)
-            unlink(backup);
-        free(backup);
-        archive_trouble(j, path, err.message);
         return;
     }
     free(backup);

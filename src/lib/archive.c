@@ -235,6 +235,7 @@ int zl_archive_open(zl_archive **out, const char *path, zl_error *err)
     }
     ar->file_size = (uint64_t)st.st_size;
     ar->file_mode = st.st_mode & 07777;
+    ar->file_mtime = st.st_mtime;
 
     ar->src = zl_source_new(ar->fd, ar->file_size, st.st_mtime, &ar->stage, &zerr);
     if (ar->src == NULL) {
@@ -262,6 +263,24 @@ out:
     zip_error_fini(&zerr);
     zl_archive_close(ar);
     return rc;
+}
+
+zip_t *zl_archive_za(zl_archive *ar, zl_error *err)
+{
+    if (ar->za != NULL)
+        return ar->za;
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zl_source_state *state;
+    zip_source_t *src = zl_source_new(ar->fd, ar->file_size, ar->file_mtime, &state, &zerr);
+    if (src != NULL && (ar->za = zip_open_from_source(src, ZIP_RDONLY, &zerr)) == NULL)
+        zip_source_free(src); /* a failed open leaves it with us */
+    if (ar->za == NULL)
+        zl_error_set(err, zip_error_code_zip(&zerr) == ZIP_ER_MEMORY ? ZL_E_NOMEM : ZL_E_IO,
+                     "%s: cannot open it again for reading: %s", ar->path,
+                     zip_error_strerror(&zerr));
+    zip_error_fini(&zerr);
+    return ar->za;
 }
 
 void zl_archive_close(zl_archive *ar)
@@ -397,9 +416,12 @@ static int libzip_read_head(zl_archive *ar, const zl_entry *e, void *buf, size_t
                             size_t *got, zl_error *err)
 {
     *got = 0;
-    zip_file_t *zf = zip_fopen_index(ar->za, e->index, ZIP_FL_UNCHANGED);
+    zip_t *za = zl_archive_za(ar, err);
+    if (za == NULL)
+        return err->code;
+    zip_file_t *zf = zip_fopen_index(za, e->index, ZIP_FL_UNCHANGED);
     if (zf == NULL)
-        return entry_error(ar, e, zip_get_error(ar->za), err);
+        return entry_error(ar, e, zip_get_error(za), err);
     int rc = ZL_OK;
     while (*got < max) {
         zip_int64_t n = zip_fread(zf, (char *)buf + *got, max - *got);
@@ -460,9 +482,12 @@ int zl_entry_read_all(zl_archive *ar, const zl_entry *e, size_t limit, unsigned 
 static int libzip_stream(zl_archive *ar, const zl_entry *e, bool check_crc, zl_raw_sink sink,
                          void *ud, zl_error *err)
 {
-    zip_file_t *zf = zip_fopen_index(ar->za, e->index, ZIP_FL_UNCHANGED);
+    zip_t *za = zl_archive_za(ar, err);
+    if (za == NULL)
+        return err->code;
+    zip_file_t *zf = zip_fopen_index(za, e->index, ZIP_FL_UNCHANGED);
     if (zf == NULL)
-        return entry_error(ar, e, zip_get_error(ar->za), err);
+        return entry_error(ar, e, zip_get_error(za), err);
     unsigned char buf[65536];
     uint64_t total = 0;
     int rc = ZL_OK;

@@ -379,47 +379,105 @@ static void finish_finding(zl_finding *f, const zl_options *opt)
         f->severity = f->rule->severity;
 }
 
-int zl_check_run(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt, zl_result **out,
-                 zl_error *err)
+/* Settles each finding's fix and severity (again: it changes nothing the
+ * second time) and sorts them by code. */
+static void finish_findings(zl_result *res)
+{
+    for (size_t i = 0; i < res->n; i++)
+        finish_finding(res->findings[i], res->opt);
+    if (res->n > 1)
+        qsort(res->findings, res->n, sizeof *res->findings, cmp_finding);
+}
+
+/* Runs the rules of one stage with ctx; ZL_OK or the first failure. */
+static int run_stage(zl_ctx *ctx, int stage)
+{
+    int rc = ZL_OK;
+    for (size_t i = 0; i < ctx->rs->n && rc == ZL_OK; i++) {
+        const zl_rule *r = ctx->rs->rules[i];
+        if (r->stage != stage || !rule_selected(r, ctx->opt))
+            continue;
+        rc = r->check != NULL ? r->check(ctx, r) : run_data_rule(ctx, r);
+    }
+    return rc;
+}
+
+/* The run's state between zl_check_start and zl_check_finish, freed
+ * (waiting for the data pass's workers first) with it. */
+static void pending_free(zl_result *res)
+{
+    if (res->pending == NULL)
+        return;
+    zl_datapass_end(res->pending);
+    free(res->pending);
+    res->pending = NULL;
+}
+
+int zl_check_start(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt, zl_result **out,
+                   zl_error *err)
 {
     int rc = ZL_OK;
     zl_result *res = calloc(1, sizeof *res);
+    zl_ctx *ctx = calloc(1, sizeof *ctx);
     *out = NULL;
-    if (res == NULL)
+    if (res == NULL || ctx == NULL) {
+        free(res);
+        free(ctx);
         return zl_error_set(err, ZL_E_NOMEM, "out of memory");
+    }
     res->opt = opt;
-    zl_ctx ctx = {.ar = ar, .opt = opt, .rs = rs, .res = res, .err = err};
-    find_wrapper(&ctx);
+    res->pending = ctx;
+    *ctx = (zl_ctx){.ar = ar, .opt = opt, .rs = rs, .res = res, .err = err};
+    find_wrapper(ctx);
 
     /* The entries' data are read on worker threads while the rules look at
-     * names and headers; the rules that read the data run last. */
-    rc = zl_datapass_start(&ctx, code_selected(rs, opt, "ZL505"),
+     * names and headers; the rules that read the data run last, in
+     * zl_check_finish. */
+    rc = zl_datapass_start(ctx, code_selected(rs, opt, "ZL505"),
                            opt->verify && code_selected(rs, opt, "ZL606"));
-    for (int stage = 0; stage <= ZL_STAGE_LAST && rc == ZL_OK; stage++) {
-        for (size_t i = 0; i < rs->n && rc == ZL_OK; i++) {
-            const zl_rule *r = rs->rules[i];
-            if (r->stage != stage || !rule_selected(r, opt))
-                continue;
-            rc = r->check != NULL ? r->check(&ctx, r) : run_data_rule(&ctx, r);
-        }
-    }
-    zl_datapass_end(&ctx);
+    for (int stage = 0; stage < ZL_STAGE_LAST && rc == ZL_OK; stage++)
+        rc = run_stage(ctx, stage);
     if (rc != ZL_OK) {
         zl_result_free(res);
         return rc;
     }
-    for (size_t i = 0; i < res->n; i++)
-        finish_finding(res->findings[i], opt);
-    if (res->n > 1)
-        qsort(res->findings, res->n, sizeof *res->findings, cmp_finding);
+    /* Complete as far as it goes: a plan made from it now is the plan the
+     * whole result gives (the last stage's rules have no edits). */
+    finish_findings(res);
     *out = res;
     return ZL_OK;
+}
+
+int zl_check_finish(zl_result *res, zl_error *err)
+{
+    zl_ctx *ctx = res->pending;
+    if (ctx == NULL)
+        return ZL_OK;
+    ctx->err = err;
+    int rc = run_stage(ctx, ZL_STAGE_LAST);
+    pending_free(res);
+    if (rc != ZL_OK)
+        return rc;
+    finish_findings(res);
+    return ZL_OK;
+}
+
+int zl_check_run(zl_archive *ar, const zl_ruleset *rs, const zl_options *opt, zl_result **out,
+                 zl_error *err)
+{
+    int rc = zl_check_start(ar, rs, opt, out, err);
+    if (rc == ZL_OK && (rc = zl_check_finish(*out, err)) != ZL_OK) {
+        zl_result_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 void zl_result_free(zl_result *res)
 {
     if (res == NULL)
         return;
+    pending_free(res);
     for (size_t i = 0; i < res->n; i++)
         finding_free(res->findings[i]);
     free(res->findings);

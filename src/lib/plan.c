@@ -77,6 +77,18 @@ static bool finding_forbids_fix(const zl_finding *f)
     return true;
 }
 
+int zl_plan_refusal(zl_archive *ar, const zl_result *res, zl_error *err)
+{
+    for (size_t fi = 0; fi < res->n; fi++) {
+        const zl_finding *f = res->findings[fi];
+        if (finding_forbids_fix(f))
+            return refuse(ar, err, "%s %s: %s; a damaged or unsafe archive is never rewritten",
+                          f->rule->code, f->rule->name,
+                          f->message ? f->message : f->rule->summary);
+    }
+    return ZL_OK;
+}
+
 static int merge_edit(zl_archive *ar, merge *m, const zl_edit *ed, size_t by, zl_error *err)
 {
     const zl_entry *e = &ar->entries[ed->entry];
@@ -341,16 +353,10 @@ int zl_plan_new(zl_plan **out, zl_archive *ar, const zl_result *res, const zl_op
     *out = NULL;
     if (opt == NULL)
         opt = res->opt;
-    if (ar->za == NULL)
+    if (ar->written)
         return zl_error_set(err, ZL_E_INVAL, "%s: the archive was already written", ar->path);
-
-    for (size_t fi = 0; fi < res->n; fi++) {
-        const zl_finding *f = res->findings[fi];
-        if (finding_forbids_fix(f))
-            return refuse(ar, err, "%s %s: %s; a damaged or unsafe archive is never rewritten",
-                          f->rule->code, f->rule->name,
-                          f->message ? f->message : f->rule->summary);
-    }
+    if ((rc = zl_plan_refusal(ar, res, err)) != ZL_OK)
+        return rc;
 
     plan = calloc(1, sizeof *plan);
     mg = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *mg);
@@ -360,6 +366,7 @@ int zl_plan_new(zl_plan **out, zl_archive *ar, const zl_result *res, const zl_op
     }
     plan->ar = ar;
     plan->res = res;
+    plan->staged_fd = -1;
     /* fix --reproducible writes every change canonically, ZL701's or not,
      * so that other fixes never undo the canonical form. */
     plan->canonical = opt != NULL && opt->reproducible;
@@ -414,6 +421,7 @@ void zl_plan_free(zl_plan *plan)
 {
     if (plan == NULL)
         return;
+    zl_plan_drop_staged(plan);
     if (plan->entries != NULL)
         for (size_t i = 0; i < plan->ar->n_entries; i++)
             free(plan->entries[i].new_name);

@@ -541,7 +541,28 @@ static void progress_cb(zip_t *za, double fraction, void *ud)
     plan->progress(fraction, plan->progress_ud);
 }
 
-int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
+/* The staged file (zl_plan_stage) dropped: its name, when it has one, is
+ * unlinked; an O_TMPFILE goes with its last descriptor. */
+static void drop_staged(zl_plan *plan)
+{
+    if (plan->staged_tmp != NULL) {
+        unlink(plan->staged_tmp);
+        free(plan->staged_tmp);
+        plan->staged_tmp = NULL;
+    }
+    if (plan->staged_fd >= 0)
+        close(plan->staged_fd);
+    plan->staged_fd = -1;
+    free(plan->staged_target);
+    plan->staged_target = NULL;
+}
+
+void zl_plan_drop_staged(zl_plan *plan)
+{
+    drop_staged(plan);
+}
+
+int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err)
 {
     zl_archive *ar = plan->ar;
     int rc = ZL_OK;
@@ -550,9 +571,8 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
     char *target = NULL;
     zip_int64_t *recreated_at = NULL;
     zl_canon *canon = NULL;
-    int replaced = -1;
 
-    if (ar->za == NULL)
+    if (ar->written || plan->staged_fd >= 0)
         return zl_error_set(err, ZL_E_INVAL, "%s: the archive was already written", ar->path);
     if (output == NULL && zl_plan_is_empty(plan))
         return ZL_OK; /* nothing to change: not rewritten, its mtime stays */
@@ -566,6 +586,7 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
     if ((rc = zl_source_set_target(ar->stage, target, err)) != ZL_OK)
         goto out;
 
+    ar->written = true;
     if (zl_plan_is_empty(plan)) {
         zip_discard(ar->za);
         ar->za = NULL;
@@ -612,27 +633,13 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
                           "is unchanged)", target, errno_cause(errno));
         goto out;
     }
-    if (fchmod(fd, ar->file_mode) != 0) {
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot set the file mode: %s (the original is "
-                          "unchanged)", target, errno_cause(errno));
-        goto out;
-    }
-    if (tmp == NULL && (rc = link_hidden(fd, target, &tmp, err)) != ZL_OK)
-        goto out;
-    replaced = hold_target(target);
-    if (rename(tmp, target) != 0) {
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot replace it: %s (the original is "
-                          "unchanged)", target, errno_cause(errno));
-        goto out;
-    }
-    release_in_background(ar, replaced);
-    replaced = -1;
-    free(tmp);
-    tmp = NULL; /* it is the target now */
-    sync_dir(target);
+    plan->staged_fd = fd;
+    plan->staged_tmp = tmp;
+    plan->staged_target = target;
+    fd = -1;
+    tmp = NULL;
+    target = NULL;
 out:
-    if (replaced >= 0)
-        close(replaced);
     if (tmp != NULL) {
         unlink(tmp);
         free(tmp);
@@ -642,5 +649,53 @@ out:
     free(recreated_at);
     zl_canon_free(canon);
     free(target);
+    return rc;
+}
+
+int zl_plan_commit(zl_plan *plan, zl_error *err)
+{
+    zl_archive *ar = plan->ar;
+    int rc = ZL_OK;
+    int replaced = -1;
+    /* The findings the check added since the plan was made (the data
+     * pass's, on fix) may forbid the rewrite after all. */
+    if ((rc = zl_plan_refusal(ar, plan->res, err)) != ZL_OK)
+        goto out;
+    if (plan->staged_fd < 0)
+        return ZL_OK; /* nothing was staged: nothing to change */
+    const int fd = plan->staged_fd;
+    const char *target = plan->staged_target;
+    if (fchmod(fd, ar->file_mode) != 0) {
+        rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot set the file mode: %s (the original is "
+                          "unchanged)", target, errno_cause(errno));
+        goto out;
+    }
+    if (plan->staged_tmp == NULL && (rc = link_hidden(fd, target, &plan->staged_tmp, err)) != ZL_OK)
+        goto out;
+    replaced = hold_target(target);
+    if (rename(plan->staged_tmp, target) != 0) {
+        rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot replace it: %s (the original is "
+                          "unchanged)", target, errno_cause(errno));
+        goto out;
+    }
+    release_in_background(ar, replaced);
+    replaced = -1;
+    free(plan->staged_tmp);
+    plan->staged_tmp = NULL; /* it is the target now */
+    sync_dir(target);
+out:
+    if (replaced >= 0)
+        close(replaced);
+    drop_staged(plan);
+    return rc;
+}
+
+int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
+{
+    int rc = zl_plan_stage(plan, output, err);
+    if (rc == ZL_OK)
+        rc = zl_plan_commit(plan, err);
+    else
+        drop_staged(plan);
     return rc;
 }

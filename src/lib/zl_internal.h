@@ -196,7 +196,18 @@ struct zl_archive {
      * (never 0); keys cdir.c's per-thread window of file bytes */
     uint64_t id;
     struct zl_local_memo *locals; /* zl_entry_local's results (cdir.c), made on first use */
+    /* a rewrite consumed za (zip_close): the plan is spent; za, when set
+     * again, is a read-only handle zl_archive_za opened on the same file */
+    bool written;
+    time_t file_mtime;
 };
+
+/* libzip's handle for reading entries: the archive's own, or once a
+ * rewrite consumed it (the data pass may still need libzip after fix has
+ * staged the new file), a read-only one opened again on the original,
+ * which is unchanged until the new file is renamed over it. NULL with err
+ * set when it cannot be made. */
+zip_t *zl_archive_za(zl_archive *ar, zl_error *err);
 
 /* Reads the central directory again to learn what libzip does not expose
  * (local header offsets, flags). Leaves ar->cd_ok false when the directory
@@ -571,6 +582,7 @@ struct zl_result {
     zl_finding **findings; /* sorted by code when the run ends */
     size_t n, cap;
     const zl_options *opt;
+    zl_ctx *pending; /* between zl_check_start and zl_check_finish: the run's state */
 };
 
 typedef struct zl_plan_entry {
@@ -593,7 +605,17 @@ struct zl_plan {
     zl_progress_fn progress; /* may be NULL */
     void *progress_ud;
     bool canonical;         /* fix --reproducible: written by write_canon.c, not libzip */
+    /* zl_plan_stage's result until zl_plan_commit renames it (write.c) */
+    int staged_fd;          /* -1: nothing staged */
+    char *staged_tmp;       /* its hidden name beside the target, or NULL (O_TMPFILE) */
+    char *staged_target;
 };
+
+/* The first finding of res that forbids any rewrite, as ZL_E_REFUSED with
+ * its message; ZL_OK when none does (plan.c). */
+int zl_plan_refusal(zl_archive *ar, const zl_result *res, zl_error *err);
+/* Drops a staged file zl_plan_commit did not rename (write.c). */
+void zl_plan_drop_staged(zl_plan *plan);
 
 /* ---- mode helpers shared by rules (rules/modes.c) ---- */
 

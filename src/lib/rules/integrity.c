@@ -411,10 +411,15 @@ static int read_raw(zl_archive *ar, const zl_entry *e, unsigned char **out, size
     unsigned char *buf = malloc(e->comp_size ? (size_t)e->comp_size : 1);
     if (buf == NULL)
         return zl_error_set(err, ZL_E_NOMEM, "out of memory");
-    zip_file_t *zf = zip_fopen_index(ar->za, e->index, ZIP_FL_COMPRESSED | ZIP_FL_UNCHANGED);
+    zip_t *za = zl_archive_za(ar, err);
+    if (za == NULL) {
+        free(buf);
+        return err->code;
+    }
+    zip_file_t *zf = zip_fopen_index(za, e->index, ZIP_FL_COMPRESSED | ZIP_FL_UNCHANGED);
     if (zf == NULL) {
         free(buf);
-        return zl_error_set(err, ZL_E_CORRUPT, "cannot read its data: %s", zip_strerror(ar->za));
+        return zl_error_set(err, ZL_E_CORRUPT, "cannot read its data: %s", zip_strerror(za));
     }
     size_t got = 0;
     int rc = ZL_OK;
