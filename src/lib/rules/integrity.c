@@ -221,7 +221,9 @@ static int check_unsafe_symlink(zl_ctx *ctx, const zl_rule *rule)
 
 /* ---- ZL603 duplicate-entry ---- */
 
-static const zl_archive *sort_ar; /* qsort has no context argument */
+/* qsort has no context argument; per thread, as ziplint -j checks archives
+ * on several threads at once. */
+static _Thread_local const zl_archive *sort_ar;
 
 static int cmp_by_name(const void *a, const void *b)
 {
