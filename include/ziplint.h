@@ -240,10 +240,10 @@ void zl_plan_set_progress(zl_plan *plan, zl_progress_fn fn, void *ud);
  * afterwards. */
 int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err);
 /* zl_plan_apply in two steps: zl_plan_stage writes the new archive beside
- * the target, reads it back and flushes it, without naming it;
- * zl_plan_commit then refuses (ZL_E_REFUSED, the staged file dropped) when
- * the plan's result, completed meanwhile by zl_check_finish, now holds a
- * finding that forbids a rewrite, and otherwise renames it over the target
+ * the target and reads it back, without naming it; zl_plan_commit then
+ * refuses (ZL_E_REFUSED, the staged file dropped) when the plan's result,
+ * completed meanwhile by zl_check_finish, now holds a finding that forbids
+ * a rewrite, and otherwise flushes it to disk and renames it over the target
  * (with nothing staged, it only refuses or returns ZL_OK). zl_plan_free
  * drops a staged file that was not committed. */
 int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err);

@@ -14,6 +14,7 @@
 #ifndef ZL_INTERNAL_H
 #define ZL_INTERNAL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -609,6 +610,9 @@ struct zl_plan {
     int staged_fd;          /* -1: nothing staged */
     char *staged_tmp;       /* its hidden name beside the target, or NULL (O_TMPFILE) */
     char *staged_target;
+    bool flushing;          /* flush_thread is fsyncing staged_fd */
+    pthread_t flush_thread;
+    int flush_errno;
 };
 
 /* The first finding of res that forbids any rewrite, as ZL_E_REFUSED with
