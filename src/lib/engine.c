@@ -409,6 +409,7 @@ static void pending_free(zl_result *res)
     if (res->pending == NULL)
         return;
     zl_datapass_end(res->pending);
+    free(res->pending->roles);
     free(res->pending);
     res->pending = NULL;
 }

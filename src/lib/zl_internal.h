@@ -504,6 +504,7 @@ struct zl_ctx {
     const char *wrapper;    /* "D/" when every entry (OS junk aside) lies under one folder; else NULL */
     size_t wrapper_len;     /* bytes of "D/" including the slash */
     struct zl_datapass *dp; /* the entries' data, read on worker threads (datapass.c) */
+    uint8_t *roles;         /* platform.c: each entry's role + 1, made on first use */
 };
 
 /* ---- the data pass (datapass.c) ---- */

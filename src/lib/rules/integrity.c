@@ -256,18 +256,35 @@ static int check_duplicate_entry(zl_ctx *ctx, const zl_rule *rule)
     size_t groups = 0, safe_groups = 0;
     if (ar->n_entries < 2)
         return ZL_OK;
+    /* Entries with one name have one path ('\' read as '/'), and the name
+     * index finds the first entry of each path: only the entries it does
+     * not find, and those it finds for them, can share a name. Only they
+     * are sorted. */
     size_t *order = malloc(ar->n_entries * sizeof *order);
-    if (order == NULL)
+    bool *shared = calloc(ar->n_entries, sizeof *shared);
+    if (order == NULL || shared == NULL) {
+        free(order);
+        free(shared);
         return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ar->n_entries; i++) {
+        const zl_entry *e = &ar->entries[i];
+        long k = zl_archive_find(ar, e->path, e->name_len);
+        if (k >= 0 && (size_t)k != i)
+            shared[i] = shared[k] = true;
+    }
+    size_t n = 0;
     for (size_t i = 0; i < ar->n_entries; i++)
-        order[i] = i;
+        if (shared[i])
+            order[n++] = i;
+    free(shared);
     sort_ar = ar;
-    qsort(order, ar->n_entries, sizeof *order, cmp_by_name);
-    for (size_t i = 0; i < ar->n_entries && rc == ZL_OK;) {
+    qsort(order, n, sizeof *order, cmp_by_name);
+    for (size_t i = 0; i < n && rc == ZL_OK;) {
         const zl_entry *first = &ar->entries[order[i]];
         size_t j = i + 1;
         bool safe = true;
-        while (j < ar->n_entries) {
+        while (j < n) {
             const zl_entry *o = &ar->entries[order[j]];
             if (o->name_len != first->name_len || memcmp(o->name, first->name, o->name_len) != 0)
                 break;
@@ -722,7 +739,12 @@ static int find_overlaps(zl_archive *ar, size_t *by, size_t *count)
         sp[i].end = sat_add(sat_add(e->lh_offset, head), e->cd_comp_size);
         sp[i].entry = i;
     }
-    qsort(sp, ar->n_entries, sizeof *sp, cmp_span);
+    /* Writers lay entries out in directory order: sorted already, mostly. */
+    bool sorted = true;
+    for (size_t k = 1; k < ar->n_entries && sorted; k++)
+        sorted = sp[k - 1].start <= sp[k].start;
+    if (!sorted)
+        qsort(sp, ar->n_entries, sizeof *sp, cmp_span);
     /* Sorted by start: an entry overlaps when it starts before the
      * furthest end seen so far. */
     uint64_t reach = sp[0].end;

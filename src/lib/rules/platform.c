@@ -123,7 +123,7 @@ static bool bootstrap_is_link(const zl_ctx *ctx)
     return idx >= 0 && ctx->ar->entries[idx].type == ZL_TYPE_SYMLINK;
 }
 
-static role entry_role(zl_ctx *ctx, zl_entry *e, bool boot_link)
+static role role_of(zl_ctx *ctx, zl_entry *e, bool boot_link)
 {
     if (e->type != ZL_TYPE_FILE)
         return ROLE_NONE;
@@ -143,6 +143,19 @@ static role entry_role(zl_ctx *ctx, zl_entry *e, bool boot_link)
     if (boot_link && zl_entry_is_executable(ctx, e))
         return ROLE_LOADABLE;
     return ROLE_NONE;
+}
+
+/* Each entry's role, worked out once per check (ZL501, ZL502 and ZL505 all
+ * ask): ctx->roles holds role + 1, 0 for not yet. Without memory for it,
+ * worked out each time. */
+static role entry_role(zl_ctx *ctx, zl_entry *e, bool boot_link)
+{
+    if (ctx->roles == NULL && (ctx->roles = calloc(ctx->ar->n_entries, 1)) == NULL)
+        return role_of(ctx, e, boot_link);
+    size_t i = (size_t)(e - ctx->ar->entries);
+    if (ctx->roles[i] == 0)
+        ctx->roles[i] = (uint8_t)(role_of(ctx, e, boot_link) + 1);
+    return (role)(ctx->roles[i] - 1);
 }
 
 static zl_severity role_severity(role r)
