@@ -39,10 +39,14 @@ static int index_names(zl_archive *ar)
         return ZL_E_NOMEM;
     ar->n_slots = n;
     for (size_t i = 0; i < ar->n_entries; i++) {
-        const zl_entry *e = &ar->entries[i];
+        zl_entry *e = &ar->entries[i];
         size_t s = hash_bytes(e->path, e->name_len) & (n - 1);
-        while (ar->slots[s] != 0)
+        while (ar->slots[s] != 0) {
+            zl_entry *o = &ar->entries[ar->slots[s] - 1];
+            if (o->name_len == e->name_len && memcmp(o->path, e->path, e->name_len) == 0)
+                o->path_shared = e->path_shared = true;
             s = (s + 1) & (n - 1);
+        }
         ar->slots[s] = i + 1;
     }
     return ZL_OK;

@@ -295,13 +295,15 @@ static int run_data_rule(zl_ctx *ctx, const zl_rule *r)
     if (r->profile >= 0 && r->profile != (int)ctx->opt->profile)
         return ZL_OK;
     zl_finding *f = NULL;
+    if (ctx->matcher == NULL)
+        ctx->matcher = zl_matcher_new(); /* NULL: each match makes its own */
     for (size_t i = 0; i < ar->n_entries; i++) {
         zl_entry *e = &ar->entries[i];
         if (!type_matches(r->type, e) || e->size < r->min_size)
             continue;
         int hit = r->n_paths == 0;
         for (size_t k = 0; !hit && k < r->n_paths; k++)
-            hit = zl_pattern_match(r->paths[k], e->path, e->name_len);
+            hit = zl_pattern_match_with(r->paths[k], ctx->matcher, e->path, e->name_len);
         if (!hit)
             continue;
         char desc[256] = "";
@@ -312,7 +314,7 @@ static int run_data_rule(zl_ctx *ctx, const zl_rule *r)
                 continue;
             hit = 0;
             for (size_t k = 0; !hit && k < r->n_magics; k++)
-                hit = zl_pattern_match(r->magics[k], desc, strlen(desc));
+                hit = zl_pattern_match_with(r->magics[k], ctx->matcher, desc, strlen(desc));
             if (!hit)
                 continue;
         }
@@ -410,6 +412,7 @@ static void pending_free(zl_result *res)
         return;
     zl_datapass_end(res->pending);
     free(res->pending->roles);
+    zl_matcher_free(res->pending->matcher);
     free(res->pending);
     res->pending = NULL;
 }

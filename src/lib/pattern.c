@@ -50,10 +50,40 @@ void zl_pattern_free(zl_pattern *p)
     free(p);
 }
 
+/* Match data: a pattern is shared by every thread that checks an archive,
+ * so the data goes with the caller (one ovector pair is all a yes/no
+ * answer needs). */
+struct zl_matcher {
+    pcre2_match_data *md;
+};
+
+zl_matcher *zl_matcher_new(void)
+{
+    zl_matcher *m = malloc(sizeof *m);
+    if (m != NULL && (m->md = pcre2_match_data_create(1, NULL)) == NULL) {
+        free(m);
+        m = NULL;
+    }
+    return m;
+}
+
+void zl_matcher_free(zl_matcher *m)
+{
+    if (m == NULL)
+        return;
+    pcre2_match_data_free(m->md);
+    free(m);
+}
+
+int zl_pattern_match_with(const zl_pattern *p, zl_matcher *m, const char *subject, size_t len)
+{
+    if (m == NULL)
+        return zl_pattern_match(p, subject, len);
+    return pcre2_match(p->code, (PCRE2_SPTR)subject, len, 0, 0, m->md, NULL) >= 0;
+}
+
 int zl_pattern_match(const zl_pattern *p, const char *subject, size_t len)
 {
-    /* Match data per call: a pattern is shared by every thread that checks
-     * an archive, and one ovector pair is all a yes/no answer needs. */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     if (md == NULL)
         return 0;

@@ -129,6 +129,7 @@ typedef struct zl_sniff {
 typedef struct zl_entry {
     const char *name;      /* raw name bytes as stored, NUL-terminated (owned by the archive) */
     const char *path;      /* name with every '\' turned into '/'; == name when there is none */
+    bool path_shared;      /* another entry has the same path (archive.c's name index) */
     size_t name_len;
     zip_uint64_t index;    /* libzip index */
     uint64_t size;         /* uncompressed */
@@ -426,6 +427,12 @@ int zl_pattern_new(zl_pattern **out, const char *pattern, zl_error *err);
 void zl_pattern_free(zl_pattern *p);
 /* 1 on a match, 0 otherwise. */
 int zl_pattern_match(const zl_pattern *p, const char *subject, size_t len);
+/* The same with the caller's scratch (one per thread; NULL: made per call),
+ * for the many matches of a check. */
+typedef struct zl_matcher zl_matcher;
+zl_matcher *zl_matcher_new(void);
+void zl_matcher_free(zl_matcher *m);
+int zl_pattern_match_with(const zl_pattern *p, zl_matcher *m, const char *subject, size_t len);
 
 /* ---- rules ---- */
 
@@ -505,6 +512,7 @@ struct zl_ctx {
     size_t wrapper_len;     /* bytes of "D/" including the slash */
     struct zl_datapass *dp; /* the entries' data, read on worker threads (datapass.c) */
     uint8_t *roles;         /* platform.c: each entry's role + 1, made on first use */
+    zl_matcher *matcher;    /* the data rules' match scratch, made on first use */
 };
 
 /* ---- the data pass (datapass.c) ---- */

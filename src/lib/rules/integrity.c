@@ -256,28 +256,16 @@ static int check_duplicate_entry(zl_ctx *ctx, const zl_rule *rule)
     size_t groups = 0, safe_groups = 0;
     if (ar->n_entries < 2)
         return ZL_OK;
-    /* Entries with one name have one path ('\' read as '/'), and the name
-     * index finds the first entry of each path: only the entries it does
-     * not find, and those it finds for them, can share a name. Only they
-     * are sorted. */
+    /* Entries with one name have one path ('\' read as '/'), and building
+     * the name index marked the entries whose path another has: only they
+     * can share a name, and only they are sorted. */
     size_t *order = malloc(ar->n_entries * sizeof *order);
-    bool *shared = calloc(ar->n_entries, sizeof *shared);
-    if (order == NULL || shared == NULL) {
-        free(order);
-        free(shared);
+    if (order == NULL)
         return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < ar->n_entries; i++) {
-        const zl_entry *e = &ar->entries[i];
-        long k = zl_archive_find(ar, e->path, e->name_len);
-        if (k >= 0 && (size_t)k != i)
-            shared[i] = shared[k] = true;
-    }
     size_t n = 0;
     for (size_t i = 0; i < ar->n_entries; i++)
-        if (shared[i])
+        if (ar->entries[i].path_shared)
             order[n++] = i;
-    free(shared);
     sort_ar = ar;
     qsort(order, n, sizeof *order, cmp_by_name);
     for (size_t i = 0; i < n && rc == ZL_OK;) {
