@@ -89,13 +89,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.fixing = 1; /* every integrity rule runs, as on a fix */
     if (zl_archive_open(&ar, in_path, &err) != ZL_OK)
         goto out;
-    if (zl_check_run(ar, rules, &opt, &res, &err) != ZL_OK)
+    /* As `ziplint fix` does: planned and staged while the data rules run,
+     * committed once they are done. */
+    if (zl_check_start(ar, rules, &opt, &res, &err) != ZL_OK)
+        goto out;
+    int planned = zl_plan_new(&plan, ar, res, &opt, &err) == ZL_OK;
+    int staged = planned && !zl_plan_is_empty(plan) && zl_plan_stage(plan, out_path, &err) == ZL_OK;
+    if (zl_check_finish(res, &err) != ZL_OK)
         goto out;
     report_all(ar, res, NULL);
-    if (zl_plan_new(&plan, ar, res, &opt, &err) != ZL_OK)
+    if (!planned)
         goto out;
     zl_plan_print(plan, devnull);
-    if (!zl_plan_is_empty(plan) && zl_plan_apply(plan, out_path, &err) == ZL_OK) {
+    int committed = staged ? zl_plan_commit(plan, &err) : ZL_E_INVAL;
+    if (committed == ZL_E_REFUSED && access(out_path, F_OK) == 0) {
+        fprintf(stderr, "a refused commit named its file\n");
+        abort();
+    }
+    if (committed == ZL_OK) {
         /* What was written must open and check again. */
         zl_archive *after = NULL;
         zl_result *left = NULL;
