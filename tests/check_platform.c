@@ -57,8 +57,8 @@ static const platform_case cases[] = {
      "ZL501,ZL503",
      {{"ZL501", E, 2}, {"ZL503", E, 1}},
      {{"ZL501", "markupsafe/_speedups.cpython-311-darwin.so", E, "Mach-O 64-bit arm64 bundle"},
-      {"ZL501", "PIL/.dylibs/libjpeg.62.dylib", E,
-       "Mach-O 64-bit x86_64 dynamically linked shared library"},
+      {"ZL501", "PIL/.dylibs/libjpeg.62.dylib", I,
+       "Mach-O 64-bit x86_64 dynamically linked shared library; nothing loads it"},
       {"ZL503", "markupsafe/_speedups.cpython-311-darwin.so", E, "built for CPython 3.11, macOS"}}},
     {"zl501-fire-macos.zip", 0, ARM, "ZL501,ZL503", {{"ZL501", E, 2}, {"ZL503", E, 1}}, NONE_E},
     /* ZL501: built on Windows */
@@ -68,7 +68,7 @@ static const platform_case cases[] = {
      "ZL501,ZL503",
      {{"ZL501", E, 2}, {"ZL503", E, 1}},
      {{"ZL501", "fastpkg/_native.cp311-win_amd64.pyd", E, "PE32+ executable (DLL) x86-64"},
-      {"ZL501", "fastpkg/helper.dll", E, "PE32+ executable (DLL) x86-64"},
+      {"ZL501", "fastpkg/helper.dll", I, "PE32+ executable (DLL) x86-64; nothing loads it"},
       {"ZL503", "fastpkg/_native.cp311-win_amd64.pyd", E,
        "built for CPython 3.11, Windows (win_amd64)"}}},
     /* launchers nothing loads: info only, never an error */
@@ -80,6 +80,16 @@ static const platform_case cases[] = {
      {{"ZL501", "setuptools/cli-64.exe", I, "PE32+ executable x86-64; nothing loads it"},
       {"ZL501", "pip/_vendor/distlib/t64.exe", I, "PE32+ executable x86-64; nothing loads it"}}},
     {"zl501-ok-launchers.zip", 0, X86, "ZL501", {{"ZL501", I, 2}}, NONE_E},
+    /* helpers only Windows and macOS load, beside the Linux one: info */
+    {"zl501-ok-helpers.zip",
+     11,
+     X86,
+     "ZL501",
+     {{"ZL501", I, 2}},
+     {{"ZL501", "debugpy/_vendored/pydevd/pydevd_attach_to_process/attach_amd64.dll", I,
+       "PE32+ executable (DLL) x86-64; nothing loads it"},
+      {"ZL501", "debugpy/_vendored/pydevd/pydevd_attach_to_process/attach.dylib", I,
+       "Mach-O 64-bit x86_64 dynamically linked shared library; nothing loads it"}}},
 
     /* ZL502: aarch64 objects (no tags), and a 32-bit one */
     {"zl502-fire-aarch64.zip",
@@ -366,6 +376,7 @@ START_TEST(test_no_false_errors)
         {"zl505-ok-debian-lz4.zip", 11, X86}, {"zl505-ok-debian-lz4.zip", 0, X86},
         {"zl502-ok-x86_64.zip", 11, X86},     {"zl502-fire-tagged.zip", 11, ARM},
         {"zl504-ok-wheels.zip", 13, X86},     {"zl501-ok-launchers.zip", 11, X86},
+        {"zl501-ok-helpers.zip", 11, X86},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         zl_options opt;

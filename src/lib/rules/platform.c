@@ -76,8 +76,7 @@ static bool is_versioned_so(const char *b, size_t n)
 
 static bool loadable_by_name(const char *b, size_t n)
 {
-    return ends_with(b, n, ".so") || ends_with(b, n, ".pyd") || ends_with(b, n, ".dylib") ||
-           ends_with(b, n, ".dll") || is_versioned_so(b, n);
+    return ends_with(b, n, ".so") || ends_with(b, n, ".pyd") || is_versioned_so(b, n);
 }
 
 /* A folder component ending in ".libs" (auditwheel's numpy.libs/) or
@@ -129,6 +128,13 @@ static role role_of(zl_ctx *ctx, zl_entry *e, bool boot_link)
         return ROLE_NONE;
     size_t blen;
     const char *b = base_name(e->path, e->name_len, &blen);
+    /* Only Windows loads a .dll and only macOS a .dylib; on Lambda nothing
+     * does (the import system takes .so files, the loader ELF objects).
+     * They come with what would load them (.pyd files, Mach-O extension
+     * modules: errors themselves) or ride along unused (the attach helpers
+     * in debugpy's pure-Python wheel): info. */
+    if (ends_with(b, blen, ".dll") || ends_with(b, blen, ".dylib"))
+        return ROLE_UNLOADED;
     if (loadable_by_name(b, blen) || in_libs_folder(e->path, e->name_len) ||
         loadable_by_place(e->path, e->name_len))
         return ROLE_LOADABLE;
@@ -838,12 +844,14 @@ const zl_rule_def zl_rules_platform[] = {
     {"ZL501", "foreign-binary", ZL_SEV_ERROR, ZL_FIX_NONE, 1, 0,
      "loadable native code that is not ELF: Mach-O (macOS) or PE (Windows)",
      "What: native code the runtime would load (extension modules *.so/*.pyd, shared\n"
-     "libraries *.so, *.so.N, *.dylib, *.dll, anything in a *.libs/ folder or lib/, and\n"
-     "executables under bin/ or extensions/ or the bootstrap) whose first bytes are a\n"
-     "Mach-O header (built on macOS) or a PE/COFF header (built on Windows). The finding\n"
-     "names each file as libmagic would: 'Mach-O 64-bit arm64 bundle', 'PE32+ executable\n"
-     "(DLL) x86-64'. Binaries that nothing loads (setuptools' cli-64.exe, pip's t64.exe)\n"
-     "are info only.\n"
+     "libraries *.so, *.so.N, anything in a *.libs/ folder or lib/, and executables\n"
+     "under bin/ or extensions/ or the bootstrap) whose first bytes are a Mach-O header\n"
+     "(built on macOS) or a PE/COFF header (built on Windows). The finding names each\n"
+     "file as libmagic would: 'Mach-O 64-bit arm64 bundle', 'PE32+ executable (DLL)\n"
+     "x86-64'. Binaries that nothing on Linux loads are info only: *.exe launchers\n"
+     "(setuptools' cli-64.exe, pip's t64.exe), and *.dll and *.dylib files, which only\n"
+     "Windows and macOS load (they come with the .pyd files or Mach-O extension modules\n"
+     "that are errors, or ride along unused, as in debugpy's pure-Python wheel).\n"
      "Why: Lambda runs Amazon Linux and loads only ELF objects; Python's import fails with\n"
      "  invalid ELF header\n"
      "Fix by hand: install the dependencies for Linux, e.g.\n"
