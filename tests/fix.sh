@@ -139,6 +139,23 @@ expect_status 2 "several: fix" "$ZIPLINT" fix "$d/empty.zip" "$f"
 [ -z "$(leftovers "$f" empty.zip)" ] || fail "several: left $(leftovers "$f" empty.zip)"
 [ "$failed" -eq 0 ] && pass "an unreadable archive does not stop the others"
 
+# ---- one file given twice (and through a symlink) with -j: fixed once ----
+f=$(new_case zl201-fire-private-modes.zip)
+d=$(dirname "$f")
+sum=$(sha "$f")
+ln -s zl201-fire-private-modes.zip "$d/link.zip"
+expect_status 0 "same file twice: fix -j 3 --backup" "$ZIPLINT" fix -j 3 --backup "$f" "$f" "$d/link.zip"
+[ "$(sha "$f.bak")" = "$sum" ] || fail "same file twice: the backup is not the original"
+[ "$(grep -c 'the same file as' "$T/err")" -eq 2 ] ||
+    fail "same file twice: expected 2 'the same file as' lines in: $(cat "$T/err")"
+grep -q "^ziplint: $d/link.zip: skipped: the same file as $f, which is fixed only once\$" "$T/err" ||
+    fail "same file twice: no line for the link in: $(cat "$T/err")"
+[ "$(grep -c "^$f: " "$T/out")" -eq 1 ] || fail "same file twice: reported other than once"
+[ "$(mode_of "$f" lambda_function.py)" = "-rw-r--r--" ] || fail "same file twice: not fixed"
+[ -z "$(leftovers "$f" zl201-fire-private-modes.zip.bak | grep -v -x link.zip)" ] ||
+    fail "same file twice: left $(leftovers "$f")"
+[ "$failed" -eq 0 ] && pass "same file twice: fixed once, backup of the original"
+
 # ---- a folder that cannot be written: refused with a message, file kept ----
 if [ "$(id -u)" -ne 0 ]; then
     f=$(new_case zl201-fire-private-modes.zip)

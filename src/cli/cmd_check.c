@@ -40,6 +40,12 @@ typedef struct job {
     size_t err_len, out_len;
     FILE *errf, *outf;
     int trouble, failing, done;
+    /* fix: the file as stat(2) names it, and the earlier job given the
+     * same file (-1: none); that one alone fixes it */
+    int have_id;
+    dev_t dev;
+    ino_t ino;
+    long same_as;
 } job;
 
 /* What one run shares across its archives. */
@@ -301,6 +307,13 @@ static void process_archive(run *r, job *j)
 
     if (!j->ready) {
         outcome(j, path, NULL, NULL, NULL);
+        return;
+    }
+    if (j->same_as >= 0) {
+        /* Fixed twice at once, the second backup would copy the first's
+         * result over the original's backup. */
+        fprintf(j->errf, "ziplint: %s: skipped: the same file as %s, which is fixed only once\n",
+                path, r->jobs[j->same_as].path);
         return;
     }
     /* fix (unless a dry run) starts writing before the rules that read entry
@@ -674,6 +687,18 @@ static void prepare_jobs(run *r, const cli_command *cmd, int fixing)
             opt->layer_count++;
         }
         j->ready = 1;
+        j->same_as = -1;
+        struct stat st;
+        if (fixing && strcmp(j->path, "-") != 0 && stat(j->path, &st) == 0) {
+            j->have_id = 1;
+            j->dev = st.st_dev;
+            j->ino = st.st_ino;
+            for (size_t k = 0; k < i && j->same_as < 0; k++) {
+                const job *o = &r->jobs[k];
+                if (o->have_id && o->same_as < 0 && o->ino == st.st_ino && o->dev == st.st_dev)
+                    j->same_as = (long)k;
+            }
+        }
     }
     free(cache);
 }
