@@ -130,8 +130,19 @@ if cmp -s "$OUT" "$TMP/stats"; then pass "statistics: exact"; else
 fi
 expect_status 0 "$Z" check --isolated --statistics dist/clean.zip
 expect_lines "$OUT" 0
-expect_status 2 "$Z" check --isolated --statistics --format json dist/clean.zip
-expect_err 'statistics'
+expect_status 1 "$Z" check --isolated --statistics --format json dist/modes.zip dist/junk.zip \
+    dist/umask.zip
+cp "$OUT" "$TMP/stats.json"
+json_assert "$TMP/stats.json" "
+assert d == [{'code': 'ZL403', 'name': 'os-junk', 'count': 9},
+             {'code': 'ZL201', 'name': 'file-mode', 'count': 6},
+             {'code': 'ZL202', 'name': 'dir-mode', 'count': 2}], d
+"
+expect_status 0 "$Z" check --isolated --statistics --format json dist/clean.zip
+cp "$OUT" "$TMP/stats.json"
+json_assert "$TMP/stats.json" "assert d == [], d"
+expect_status 2 "$Z" check --isolated --statistics --format sarif dist/clean.zip
+expect_err 'statistics is text or JSON'
 
 # ---- fail-on and selection ----
 

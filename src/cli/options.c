@@ -37,7 +37,7 @@ const cli_option cli_opts_check[] = {
     {"verify", OPT_VERIFY, NULL, "decompress every entry and check its CRC (ZL606)"},
     {"format", OPT_FORMAT, "text|json|sarif|github", "output format (default text)"},
     {NULL, OPT_REPORT_FILE, "FILE", "write the report to FILE instead of standard output"},
-    {"statistics", OPT_STATISTICS, NULL, "one line per rule with its count, instead of the findings"},
+    {"statistics", OPT_STATISTICS, NULL, "one line per rule with its count, instead of the findings (json: an array)"},
     {"config", OPT_CONFIG, "FILE", "use this config file instead of the nearest .ziplint"},
     {"isolated", OPT_ISOLATED, NULL, "use no config file"},
     {NULL, OPT_JOBS, "N", "check N archives at once (default 1)"},
@@ -388,8 +388,8 @@ int cli_args_validate(const cli_command *cmd, const cli_args *a, int fixing, cli
                 cmd, "unknown format '%s' (expected text, json, sarif or github)", a->format);
         s->ro.format = format_ids[f];
     }
-    if (a->statistics && s->ro.format != ZL_FORMAT_TEXT)
-        return cli_usage_error(cmd, "--statistics is a text report; it cannot be used with "
+    if (a->statistics && s->ro.format != ZL_FORMAT_TEXT && s->ro.format != ZL_FORMAT_JSON)
+        return cli_usage_error(cmd, "--statistics is text or JSON; it cannot be used with "
                                     "--format %s",
                                a->format);
     if (a->config != NULL && a->isolated)

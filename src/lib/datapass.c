@@ -52,8 +52,8 @@ static int job(void *ud, size_t k, zl_reader *rd)
     zl_error err;
     zl_error_init(&err);
     if (it->want & ZL_WANT_GLIBC) {
-        it->glibc_rc = zl_elf_glibc_need_entry(dp->ar, e, rd, &it->major, &it->minor,
-                                               &it->data_ok, &err);
+        it->glibc_rc =
+            zl_elf_glibc_need_entry(dp->ar, e, rd, &it->major, &it->minor, &it->data_ok, &err);
         if (it->glibc_rc == ZL_E_NOMEM)
             return ZL_E_NOMEM;
         if (it->data_ok)
@@ -94,8 +94,7 @@ int zl_datapass_start(zl_ctx *ctx, bool glibc, bool verify)
     ctx->dp = NULL;
     if ((!glibc && !verify) || ar->n_entries == 0)
         return ZL_OK;
-    if ((want = calloc(ar->n_entries, 1)) == NULL ||
-        (dp = calloc(1, sizeof *dp)) == NULL ||
+    if ((want = calloc(ar->n_entries, 1)) == NULL || (dp = calloc(1, sizeof *dp)) == NULL ||
         (dp->by_entry = calloc(ar->n_entries, sizeof *dp->by_entry)) == NULL)
         goto nomem;
     dp->ar = ar;

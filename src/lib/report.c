@@ -19,13 +19,13 @@ int zl_report_new(zl_report **out, FILE *fp, const zl_report_options *ro, zl_err
     if (ro->format != ZL_FORMAT_TEXT && ro->format != ZL_FORMAT_JSON &&
         ro->format != ZL_FORMAT_SARIF && ro->format != ZL_FORMAT_GITHUB)
         return zl_error_set(err, ZL_E_INVAL, "report: unknown format %d", (int)ro->format);
-    if (ro->statistics && ro->format != ZL_FORMAT_TEXT)
-        return zl_error_set(err, ZL_E_INVAL, "report: statistics are text only");
+    if (ro->statistics && ro->format != ZL_FORMAT_TEXT && ro->format != ZL_FORMAT_JSON)
+        return zl_error_set(err, ZL_E_INVAL, "report: statistics are text or JSON only");
     if ((rep = calloc(1, sizeof *rep)) == NULL)
         return zl_error_set(err, ZL_E_NOMEM, "out of memory");
     rep->fp = fp;
     rep->ro = *ro;
-    if (ro->format == ZL_FORMAT_JSON || ro->format == ZL_FORMAT_SARIF) {
+    if ((ro->format == ZL_FORMAT_JSON && !ro->statistics) || ro->format == ZL_FORMAT_SARIF) {
         int rc = ro->format == ZL_FORMAT_JSON ? zl_report_json_start(rep, err)
                                               : zl_report_sarif_start(rep, err);
         if (rc != ZL_OK) {
@@ -78,11 +78,14 @@ static int cmp_stat(const void *a, const void *b)
     return strcmp(x->rule->code, y->rule->code);
 }
 
-/* One line per rule, most entries first: "  528  ZL201  file-mode". */
-static int statistics_finish(zl_report *rep)
+/* One line per rule, most entries first: "  528  ZL201  file-mode"; or
+ * the same as a JSON array. */
+static int statistics_finish(zl_report *rep, zl_error *err)
 {
     if (rep->n_stats > 1)
         qsort(rep->stats, rep->n_stats, sizeof *rep->stats, cmp_stat);
+    if (rep->ro.format == ZL_FORMAT_JSON)
+        return zl_report_json_statistics(rep, err);
     for (size_t i = 0; i < rep->n_stats; i++)
         fprintf(rep->fp, "%5zu  %s  %s\n", rep->stats[i].count, rep->stats[i].rule->code,
                 rep->stats[i].rule->name);
@@ -191,7 +194,7 @@ int zl_report_finish(zl_report *rep, zl_error *err)
 {
     int rc = ZL_OK;
     if (rep->ro.statistics)
-        rc = statistics_finish(rep);
+        rc = statistics_finish(rep, err);
     else if (rep->ro.format == ZL_FORMAT_JSON)
         rc = zl_report_json_finish(rep, err);
     else if (rep->ro.format == ZL_FORMAT_SARIF)

@@ -50,6 +50,8 @@ int zl_report_json_start(zl_report *rep, zl_error *err);
 int zl_report_json_archive(zl_report *rep, const char *path, const zl_archive *ar,
                            const zl_result *res, const zl_plan *applied, const char *error);
 int zl_report_json_finish(zl_report *rep, zl_error *err);
+/* --statistics --format json: [{"code", "name", "count"}, ...] in rep->stats' order. */
+int zl_report_json_statistics(zl_report *rep, zl_error *err);
 void zl_report_json_free(zl_report *rep);
 int zl_report_sarif_start(zl_report *rep, zl_error *err);
 int zl_report_sarif_archive(zl_report *rep, const char *path, const zl_archive *ar,

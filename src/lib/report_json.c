@@ -156,6 +156,28 @@ int zl_report_json_finish(zl_report *rep, zl_error *err)
     return ZL_OK;
 }
 
+int zl_report_json_statistics(zl_report *rep, zl_error *err)
+{
+    json_t *a = json_array();
+    bool bad = a == NULL;
+    for (size_t i = 0; !bad && i < rep->n_stats; i++) {
+        const struct zl_stat *st = &rep->stats[i];
+        json_t *o = json_pack("{s:s, s:s, s:I}", "code", st->rule->code, "name", st->rule->name,
+                              "count", (json_int_t)st->count);
+        bad = o == NULL || json_array_append_new(a, o) != 0;
+    }
+    if (bad) {
+        json_decref(a);
+        return zl_error_set(err, ZL_E_NOMEM, "out of memory");
+    }
+    int rc = ZL_OK;
+    if (json_dumpf(a, rep->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+        fputc('\n', rep->fp) == EOF)
+        rc = zl_error_set(err, ZL_E_IO, "cannot write the JSON report");
+    json_decref(a);
+    return rc;
+}
+
 void zl_report_json_free(zl_report *rep)
 {
     json_decref(rep->json);
