@@ -108,10 +108,12 @@ static unsigned char *read_entry(zip_t *za, zip_uint64_t i, zip_flags_t fl, size
     return buf;
 }
 
-static zread *read_zip(const char *path, size_t *n)
+/* Every entry of the zip at path, read with libzip; open_flags beyond
+ * ZIP_RDONLY: ZIP_CHECKCONS for what ziplint wrote. */
+static zread *read_zip_with(const char *path, size_t *n, int open_flags)
 {
     int zerr = 0;
-    zip_t *za = zip_open(path, ZIP_CHECKCONS | ZIP_RDONLY, &zerr);
+    zip_t *za = zip_open(path, open_flags | ZIP_RDONLY, &zerr);
     ck_assert_msg(za != NULL, "reopen %s: %d", path, zerr);
     *n = (size_t)zip_get_num_entries(za, 0);
     zread *r = calloc(*n + 1, sizeof *r);
@@ -127,6 +129,11 @@ static zread *read_zip(const char *path, size_t *n)
     }
     zip_discard(za);
     return r;
+}
+
+static zread *read_zip(const char *path, size_t *n)
+{
+    return read_zip_with(path, n, ZIP_CHECKCONS);
 }
 
 static void zread_free(zread *r, size_t n)
@@ -1051,6 +1058,8 @@ static const fixture_fix fixture_fixes[] = {
     {"zl401-fire-pycache.zip", "ZL401", 6},
     {"zl402-fire-dist-info.zip", "ZL402", 7},
     {"zl403-fire-junk.zip", "ZL403", 2},
+    /* ZL603's delete and ZL101's rename on the same entries */
+    {"zl603-fire-dirs-wrapped.zip", "ZL101,ZL603", 3},
 };
 
 typedef struct planned {
@@ -1070,7 +1079,8 @@ START_TEST(test_fixture_fix)
     o.verify = 1;
     o.select = fx->select;
     size_t nb = 0;
-    zread *before = read_zip(path, &nb);
+    /* not checked for consistency: some fixtures hold duplicate names */
+    zread *before = read_zip_with(path, &nb, 0);
     tcheck t;
     tcheck_run_path(&t, path, &o);
     ck_assert_msg(strlen(tcheck_codes(&t)) > 0, "%s: nothing fires", fx->fixture);
