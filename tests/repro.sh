@@ -4,7 +4,8 @@
 # (Info-ZIP zip and Python's zipfile), converges to one sha256; the result
 # is canonical (ZL701 quiet), passes `unzip -t`, and fixing it again leaves
 # it untouched; SOURCE_DATE_EPOCH is honoured and clamped; stale
-# timestamp-validated .pyc are removed and said so.
+# timestamp-validated .pyc are removed and said so; more than 65,535
+# entries get zip64 end records.
 # shellcheck disable=SC1091,SC2015 # pass and fail always succeed
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
@@ -164,5 +165,41 @@ grep -qx 'pkg/__pycache__/hashed.cpython-311.pyc' "$TMP/pycs" &&
     pass "the hash-based .pyc stays" || fail "the hash-based .pyc went"
 run "$ZIPLINT" check --runtime python3.11 "$(fixture zl401-fire-stale.zip)"
 expect_out_fixed "1 of them for another CPython than python3.11; 3 timestamp-validated against a .py whose mtime or size they do not match"
+
+# ---- more than 65,535 entries: the canonical form needs zip64 end records ----
+python3 - "$TMP/many.zip" <<'EOF' || fail "zipfile failed"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 1\n")
+    for i in range(70000):
+        z.writestr("pkg/m%d/f%d.py" % (i // 1000, i), "X = %d\n" % i)
+EOF
+expect_status 0 "$ZIPLINT" fix --reproducible "$TMP/many.zip"
+unzip -tq "$TMP/many.zip" >/dev/null 2>&1 && pass "70,072 entries: unzip -t passes" ||
+    fail "70,072 entries: unzip -t fails"
+if python3 - "$TMP/many.zip" <<'EOF'; then
+import struct, sys, zipfile
+data = open(sys.argv[1], "rb").read()
+eocd = data.rindex(b"PK\x05\x06")
+loc = data.rindex(b"PK\x06\x07", 0, eocd)
+assert loc == eocd - 20, "the zip64 locator does not precede the end record"
+(z64,) = struct.unpack_from("<Q", data, loc + 8)
+assert data[z64:z64 + 4] == b"PK\x06\x06", "no zip64 end record where the locator says"
+n_disk, n_total = struct.unpack_from("<QQ", data, z64 + 24)
+assert n_disk == n_total == 70072, (n_disk, n_total)
+assert struct.unpack_from("<HH", data, eocd + 8) == (0xFFFF, 0xFFFF), "end record counts"
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+assert names == sorted(names, key=lambda n: n.encode()), "not in name order"
+assert sum(1 for n in names if not n.endswith("/")) == 70001
+EOF
+    pass "zip64 end records: 70,072 entries, 70,001 files, in name order"
+else
+    fail "zip64 end records wrong"
+fi
+cp "$TMP/many.zip" "$TMP/many.once.zip"
+expect_status 0 "$ZIPLINT" check --select ZL701 "$TMP/many.zip"
+expect_status 0 "$ZIPLINT" fix --reproducible "$TMP/many.zip"
+cmp -s "$TMP/many.zip" "$TMP/many.once.zip" && pass "70,072 entries: a second fix changes nothing" ||
+    fail "70,072 entries: a second fix changed the bytes"
 
 finish
