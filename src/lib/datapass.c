@@ -9,6 +9,7 @@
  * own reader and their own item. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ struct zl_datapass {
     size_t *by_entry; /* entry index -> item index + 1, 0 for none */
     zl_parallel *pool;
     bool done;
+    atomic_bool no_verify; /* ZL607 refuses the archive anyway: verify nothing more */
 };
 
 static int larger_first(const void *a, const void *b)
@@ -59,7 +61,7 @@ static int job(void *ud, size_t k, zl_reader *rd)
         if (it->data_ok)
             return ZL_OK; /* read whole and checked: nothing left to verify */
     }
-    if (it->want & ZL_WANT_VERIFY) {
+    if ((it->want & ZL_WANT_VERIFY) && !atomic_load(&dp->no_verify)) {
         zl_error_init(&err);
         it->verify_rc = zl_raw_verify(dp->ar, e, rd, &err);
         if (it->verify_rc == ZL_OK)
@@ -116,10 +118,20 @@ int zl_datapass_start(zl_ctx *ctx, bool glibc, bool verify)
     }
     if (dp->n > 1)
         qsort(dp->order, dp->n, sizeof *dp->order, larger_first);
+    atomic_init(&dp->no_verify, false);
     if (zl_parallel_start(dp->n, job, dp, &dp->pool) != ZL_OK)
         goto nomem;
     free(want);
     ctx->dp = dp;
+    /* Data that overlap are a bomb's (ZL607): whether they do takes every
+     * local header, read here while the workers have started. */
+    if (verify) {
+        bool bomb = false;
+        if ((rc = zl_verify_bomb(ctx, &bomb)) != ZL_OK)
+            return rc; /* ctx->dp is set: zl_datapass_end waits for the workers */
+        if (bomb)
+            atomic_store(&dp->no_verify, true);
+    }
     return ZL_OK;
 nomem:
     rc = zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");

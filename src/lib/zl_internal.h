@@ -527,6 +527,9 @@ typedef struct zl_datapass zl_datapass;
  * (platform.c), ZL606's entries to verify (integrity.c). Caller's thread. */
 int zl_glibc_wanted(zl_ctx *ctx, uint8_t *want);
 int zl_verify_wanted(zl_ctx *ctx, uint8_t *want);
+/* Whether ZL607 will refuse the archive anyway (its data overlap, or the
+ * declared sizes are too large): then nothing is verified. */
+int zl_verify_bomb(zl_ctx *ctx, bool *bomb);
 /* Starts reading on worker threads what the selected rules want (sets
  * ctx->dp; nothing when there is nothing to read). */
 int zl_datapass_start(zl_ctx *ctx, bool glibc, bool verify);

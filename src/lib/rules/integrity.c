@@ -949,12 +949,20 @@ static bool verify_wants(const zl_archive *ar, const zl_entry *e, bool bomb)
 
 int zl_verify_wanted(zl_ctx *ctx, uint8_t *want)
 {
-    bool bomb = false;
-    if (looks_like_bomb(ctx->ar, &bomb) != ZL_OK)
-        return zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ctx->ar->path);
+    /* The declared total is cheap to know; data that overlap take every
+     * local header, which zl_verify_bomb reads once the workers have
+     * started. */
+    bool bomb = declared_total(ctx->ar) > DECLARED_TOTAL_MAX;
     for (size_t i = 0; i < ctx->ar->n_entries; i++)
         if (verify_wants(ctx->ar, &ctx->ar->entries[i], bomb))
             want[i] |= ZL_WANT_VERIFY;
+    return ZL_OK;
+}
+
+int zl_verify_bomb(zl_ctx *ctx, bool *bomb)
+{
+    if (looks_like_bomb(ctx->ar, bomb) != ZL_OK)
+        return zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ctx->ar->path);
     return ZL_OK;
 }
 
