@@ -5,8 +5,9 @@
  * the two rules that read it run last (stage 2) and wait for it there.
  * Which entries each rule wants stays that rule's decision
  * (zl_glibc_wanted, zl_verify_wanted), made on the caller's thread before
- * the workers start: the workers touch nothing but the archive's fd, their
- * own reader and their own item. */
+ * the workers start (only ZL607's overlap test, zl_verify_bomb, runs while
+ * they work, and can only stop the verifying): the workers touch nothing
+ * but the archive's fd, their own reader and their own item. */
 #include "config.h"
 
 #include <stdatomic.h>
