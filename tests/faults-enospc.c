@@ -1,10 +1,13 @@
 /* faults-enospc.c - an LD_PRELOAD shim for tests/faults.sh: once
  * ZL_ENOSPC_AFTER bytes have gone to regular files (not stdin, stdout or
  * stderr), every further write to a regular file fails with ENOSPC, as on
- * a full disk. Built by faults.sh at test time; never installed. */
+ * a full disk; with ZL_FSYNC_EIO set, every fsync of a regular file fails
+ * with EIO, as when the device cannot write back. Built by faults.sh at
+ * test time; never installed. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -21,7 +24,7 @@ static int must_fail(int fd, size_t len)
         return 0;
     if (budget < 0) {
         const char *s = getenv("ZL_ENOSPC_AFTER");
-        budget = s ? strtoll(s, NULL, 10) : 0;
+        budget = s ? strtoll(s, NULL, 10) : LLONG_MAX;
     }
     if ((long long)len > budget) {
         budget = 0;
@@ -65,4 +68,17 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
     for (int i = 0; i < n; i++)
         len += iov[i].iov_len;
     return must_fail(fd, len) ? -1 : real(fd, iov, n);
+}
+
+int fsync(int fd)
+{
+    static int (*real)(int);
+    if (real == NULL)
+        real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+    struct stat st;
+    if (getenv("ZL_FSYNC_EIO") != NULL && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        errno = EIO;
+        return -1;
+    }
+    return real(fd);
 }

@@ -5,7 +5,8 @@
 #  2. a file-size limit (RLIMIT_FSIZE: the write fails with EFBIG);
 #  3. a full disk (an LD_PRELOAD shim makes writes fail with ENOSPC after
 #     N bytes; skipped when ziplint is linked with AddressSanitizer, whose
-#     runtime must come first);
+#     runtime must come first), and the flush to disk failing (the same
+#     shim makes fsync fail with EIO);
 #  4. a read-only folder (a read-only tmpfs when `mount` works; as a user
 #     who cannot write the folder otherwise).
 # Each time the original is byte for byte intact and no temporary file
@@ -131,6 +132,13 @@ else
     f2=$(new_case enospc0)
     run env LD_PRELOAD="$shim" ZL_ENOSPC_AFTER=0 "$ZIPLINT" fix "$f2"
     expect_clean_failure "ENOSPC at the first byte" "$f2" "$medium_sha"
+    # The flush (on a thread of its own) failing: never renamed.
+    f3=$(new_case fsync-eio)
+    run env LD_PRELOAD="$shim" ZL_FSYNC_EIO=1 "$ZIPLINT" fix "$f3"
+    expect_clean_failure "fsync EIO" "$f3" "$medium_sha"
+    if grep -q "cannot write the new archive: input/output error (the original is unchanged)" "$ERR"
+    then pass "fsync EIO: says the write failed"
+    else fail "fsync EIO: the cause is not the failed write: $(cat "$ERR")"; fi
 fi
 
 # ---- 4. a read-only folder ----
