@@ -248,6 +248,10 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err);
  * drops a staged file that was not committed. */
 int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err);
 int zl_plan_commit(zl_plan *plan, zl_error *err);
+/* The refusal zl_plan_commit would make now (ZL_E_REFUSED with the reason),
+ * else ZL_OK: for what must happen only when the rewrite goes ahead (fix's
+ * --backup). */
+int zl_plan_check(const zl_plan *plan, zl_error *err);
 
 /* ---- reports ---- */
 

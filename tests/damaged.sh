@@ -117,6 +117,14 @@ st=$?
 grep -q -i "refused" "$T/out" "$T/err" || fail "corrupt entry: fix does not say it refused"
 [ "$(sha "$f")" = "$before" ] || fail "corrupt entry: fix changed the file"
 [ -z "$(leftovers "$f")" ] || fail "corrupt entry: fix left $(leftovers "$f")"
+# With --backup, a refused fix writes no backup: an older one stays as it was.
+echo "an older backup" >"$f.bak"
+"$ZIPLINT" fix --backup "$f" >"$T/out" 2>"$T/err"
+st=$?
+[ $st -eq 1 ] || fail "corrupt entry: fix --backup status $st, expected 1 (refused)"
+[ "$(cat "$f.bak")" = "an older backup" ] || fail "corrupt entry: fix --backup replaced the older backup"
+[ "$(sha "$f")" = "$before" ] || fail "corrupt entry: fix --backup changed the file"
+rm -f "$f.bak"
 [ "$failed" -eq 0 ] && pass "corrupt entry refused"
 
 exit $failed

@@ -341,14 +341,6 @@ static void process_archive(run *r, job *j)
     char *backup = NULL;
     zl_error serr;
     zl_error_init(&serr);
-    if (staging && r->args->backup && r->args->output == NULL) {
-        char msg[1024];
-        const char *suffix = r->args->backup_suffix ? r->args->backup_suffix : ".bak";
-        if (write_backup(path, suffix, &backup, msg, sizeof msg) != 0) {
-            archive_trouble(j, path, msg);
-            return;
-        }
-    }
     if (staging) {
         progress prog = {path, -1};
         int bar = r->progress && zl_archive_zipped_size(j->ar) >= PROGRESS_MIN_BYTES;
@@ -360,18 +352,28 @@ static void process_archive(run *r, job *j)
     }
     if (early && (zl_check_finish(j->res, &err) != ZL_OK ||
                   zl_result_apply_ignores(j->res, j->ar, r->cfg, &err) != ZL_OK)) {
-        remove_backup(&backup);
         archive_trouble(j, path, err.message);
         return;
     }
     if (staging) {
         /* Refused now if the data rules forbid it (staged or not: that is
-         * the cause to report), else renamed into place. */
-        rc = zl_plan_commit(j->plan, &err);
+         * the cause to report); the backup only for a rewrite that goes
+         * ahead (it may replace an older one); then renamed into place. */
+        rc = zl_plan_check(j->plan, &err);
         if (rc == ZL_OK && staged != ZL_OK) {
             rc = staged;
             err = serr;
         }
+        if (rc == ZL_OK && r->args->backup && r->args->output == NULL) {
+            char msg[1024];
+            const char *suffix = r->args->backup_suffix ? r->args->backup_suffix : ".bak";
+            if (write_backup(path, suffix, &backup, msg, sizeof msg) != 0) {
+                archive_trouble(j, path, msg);
+                return;
+            }
+        }
+        if (rc == ZL_OK)
+            rc = zl_plan_commit(j->plan, &err);
     } else if (early) {
         /* Nothing to write: the plan the whole result gives says what fix
          * does, or why it refuses. */

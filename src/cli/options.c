@@ -54,7 +54,7 @@ const cli_option cli_opts_fix[] = {
     {"dry-run", OPT_DRY_RUN, NULL, "print every change the fix would make, and write nothing"},
     {"output", OPT_OUTPUT, "FILE",
      "write the result to FILE (always) and leave the original alone"},
-    {"no-verify", OPT_NO_VERIFY, NULL, "do not check every entry's CRC before fixing"},
+    {"no-verify", OPT_NO_VERIFY, NULL, "do not check every entry's CRC while fixing"},
     {"backup", OPT_BACKUP, "[=SUFFIX]",
      "copy the original to ZIP.bak (or ZIP+SUFFIX) before rewriting it"},
     {"exit-non-zero-on-fix", OPT_EXIT_NON_ZERO_ON_FIX, NULL,

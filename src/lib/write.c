@@ -680,14 +680,19 @@ out:
     return rc;
 }
 
+int zl_plan_check(const zl_plan *plan, zl_error *err)
+{
+    /* The findings the check added since the plan was made (the data
+     * pass's, on fix) may forbid the rewrite after all. */
+    return zl_plan_refusal(plan->ar, plan->res, err);
+}
+
 int zl_plan_commit(zl_plan *plan, zl_error *err)
 {
     zl_archive *ar = plan->ar;
     int rc = ZL_OK;
     int replaced = -1;
-    /* The findings the check added since the plan was made (the data
-     * pass's, on fix) may forbid the rewrite after all. */
-    if ((rc = zl_plan_refusal(ar, plan->res, err)) != ZL_OK)
+    if ((rc = zl_plan_check(plan, err)) != ZL_OK)
         goto out;
     if (plan->staged_fd < 0)
         return ZL_OK; /* nothing was staged: nothing to change */
