@@ -511,6 +511,29 @@ static bool item_zip64(const item *it)
     return it->size >= MAX32 || it->comp_size >= MAX32 || it->offset >= MAX32;
 }
 
+/* The sizes do not fit 32 bits: 0xFFFFFFFF in the header, the zip64 extra
+ * holds them. */
+static bool big_sizes(const item *it)
+{
+    return it->size >= MAX32 || it->comp_size >= MAX32;
+}
+
+/* The fields the local and the central header share, from "version needed"
+ * to the name length. */
+static unsigned char *put_common(unsigned char *p, const zl_canon *c, const item *it)
+{
+    bool big = big_sizes(it);
+    p = le16(p, item_zip64(it) ? NEEDED_ZIP64 : NEEDED_PLAIN);
+    p = le16(p, name_flags(it));
+    p = le16(p, it->method);
+    p = le16(p, c->t.dos_time);
+    p = le16(p, c->t.dos_date);
+    p = le32(p, it->crc);
+    p = le32(p, big ? MAX32 : (uint32_t)it->comp_size);
+    p = le32(p, big ? MAX32 : (uint32_t)it->size);
+    return le16(p, (uint16_t)it->name_len);
+}
+
 static int emit_item(zl_archive *ar, const zl_canon *c, item *it, sink *s, progress *pg,
                      zl_error *err)
 {
@@ -534,19 +557,10 @@ static int emit_item(zl_archive *ar, const zl_canon *c, item *it, sink *s, progr
             it->comp_size = it->size;
         }
     }
-    bool z64 = item_zip64(it);
-    bool z64_sizes = it->size >= MAX32 || it->comp_size >= MAX32;
+    bool z64_sizes = big_sizes(it);
     unsigned char h[30 + 20], *p = h;
     p = le32(p, SIG_LFH);
-    p = le16(p, z64 ? NEEDED_ZIP64 : NEEDED_PLAIN);
-    p = le16(p, name_flags(it));
-    p = le16(p, it->method);
-    p = le16(p, c->t.dos_time);
-    p = le16(p, c->t.dos_date);
-    p = le32(p, it->crc);
-    p = le32(p, z64_sizes ? MAX32 : (uint32_t)it->comp_size);
-    p = le32(p, z64_sizes ? MAX32 : (uint32_t)it->size);
-    p = le16(p, (uint16_t)it->name_len);
+    p = put_common(p, c, it);
     p = le16(p, z64_sizes ? 20 : 0);
     if ((rc = put(s, h, (size_t)(p - h), err)) != ZL_OK)
         goto out;
@@ -602,7 +616,6 @@ static int emit_central(const zl_canon *c, sink *s, zl_error *err)
     s->cur_entry = -1;
     for (size_t i = 0; i < c->n; i++) {
         const item *it = &c->items[i];
-        bool z64 = item_zip64(it);
         unsigned char h[46 + 28], x[28], *p = h, *q = x;
         if (it->size >= MAX32)
             q = le64(q, it->size);
@@ -611,18 +624,9 @@ static int emit_central(const zl_canon *c, sink *s, zl_error *err)
         if (it->offset >= MAX32)
             q = le64(q, it->offset);
         size_t xlen = (size_t)(q - x);
-        bool big_sizes = it->size >= MAX32 || it->comp_size >= MAX32;
         p = le32(p, SIG_CDH);
         p = le16(p, MADE_BY_UNIX);
-        p = le16(p, z64 ? NEEDED_ZIP64 : NEEDED_PLAIN);
-        p = le16(p, name_flags(it));
-        p = le16(p, it->method);
-        p = le16(p, c->t.dos_time);
-        p = le16(p, c->t.dos_date);
-        p = le32(p, it->crc);
-        p = le32(p, big_sizes ? MAX32 : (uint32_t)it->comp_size);
-        p = le32(p, big_sizes ? MAX32 : (uint32_t)it->size);
-        p = le16(p, (uint16_t)it->name_len);
+        p = put_common(p, c, it);
         p = le16(p, (uint16_t)(xlen ? xlen + 4 : 0));
         p = le16(p, 0); /* comment */
         p = le16(p, 0); /* disk */
