@@ -18,37 +18,6 @@
 #define SIG_CDH 0x02014b50u
 #define SIG_LFH 0x04034b50u
 
-static uint16_t le16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-    return (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
-}
-
-/* pread all of len bytes at off; 0 on success. */
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
-    }
-    return 0;
-}
-
 /* Local headers are read entry after entry, and in an archive of small
  * entries many lie within a few KiB of the one before (100,000 entries
  * took 400,000 tiny reads): they are read through a window of the file,
@@ -79,7 +48,7 @@ static int window_read(const zl_archive *ar, void *dst, size_t len, uint64_t off
         return 0;
     }
     if (ar->id == 0 || len > WINDOW_MAX / 2 || off > ar->file_size)
-        return read_at(ar->fd, dst, len, off);
+        return zl_pread_full(ar->fd, dst, len, off);
     size_t size = WINDOW_MIN;
     if (w->id == ar->id && off >= w->off + w->len && off - (w->off + w->len) < w->len)
         size = w->size < WINDOW_MAX ? w->size * 2 : WINDOW_MAX; /* just past the end */
@@ -90,7 +59,7 @@ static int window_read(const zl_archive *ar, void *dst, size_t len, uint64_t off
     if (want < len)
         return -1;
     w->id = 0;
-    if (read_at(ar->fd, w->buf, want, off) != 0)
+    if (zl_pread_full(ar->fd, w->buf, want, off) != 0)
         return -1;
     w->id = ar->id;
     w->off = off;
@@ -119,7 +88,7 @@ static bool unicode_path_is(const unsigned char *x, size_t len, const zl_entry *
 {
     const unsigned char *end = x + len;
     while (end - x >= 4) {
-        uint16_t id = le16(x), flen = le16(x + 2);
+        uint16_t id = zl_le16(x), flen = zl_le16(x + 2);
         if (flen > end - x - 4)
             return false;
         if (id == 0x7075 && flen >= 5 && x[4] == 1)
@@ -145,28 +114,28 @@ static int find_cd(const zl_archive *ar, uint64_t *below, uint64_t *cd_off, uint
     if (buf == NULL)
         return -1;
     int rc = -1;
-    if (read_at(ar->fd, buf, tail, size - tail) != 0)
+    if (zl_pread_full(ar->fd, buf, tail, size - tail) != 0)
         goto out;
     for (size_t i = tail - 22 + 1; i-- > 0;) {
         uint64_t eocd_pos = size - tail + i;
-        if (eocd_pos >= *below || le32(buf + i) != SIG_EOCD)
+        if (eocd_pos >= *below || zl_le32(buf + i) != SIG_EOCD)
             continue;
         /* The comment must reach exactly to the end of the file (or fewer bytes). */
-        if (i + 22 + le16(buf + i + 20) > tail)
+        if (i + 22 + zl_le16(buf + i + 20) > tail)
             continue;
-        *count = le16(buf + i + 10);
-        *cd_size = le32(buf + i + 12);
-        *cd_off = le32(buf + i + 16);
+        *count = zl_le16(buf + i + 10);
+        *cd_size = zl_le32(buf + i + 12);
+        *cd_off = zl_le32(buf + i + 16);
         if ((*count == 0xffff || *cd_size == 0xffffffffu || *cd_off == 0xffffffffu) &&
             eocd_pos >= 20 + 56) {
             unsigned char loc[20], e64[56];
-            if (read_at(ar->fd, loc, 20, eocd_pos - 20) == 0 && le32(loc) == SIG_EOCD64_LOC) {
-                uint64_t e64_off = le64(loc + 8);
-                if (e64_off <= eocd_pos - 56 && read_at(ar->fd, e64, 56, e64_off) == 0 &&
-                    le32(e64) == SIG_EOCD64) {
-                    *count = le64(e64 + 32);
-                    *cd_size = le64(e64 + 40);
-                    *cd_off = le64(e64 + 48);
+            if (zl_pread_full(ar->fd, loc, 20, eocd_pos - 20) == 0 && zl_le32(loc) == SIG_EOCD64_LOC) {
+                uint64_t e64_off = zl_le64(loc + 8);
+                if (e64_off <= eocd_pos - 56 && zl_pread_full(ar->fd, e64, 56, e64_off) == 0 &&
+                    zl_le32(e64) == SIG_EOCD64) {
+                    *count = zl_le64(e64 + 32);
+                    *cd_size = zl_le64(e64 + 40);
+                    *cd_off = zl_le64(e64 + 48);
                 }
             }
         }
@@ -213,7 +182,7 @@ static bool cd_need(cd_reader *r, size_t k)
     size_t n = r->cap - r->have;
     if (n > left)
         n = (size_t)left;
-    if (n > 0 && read_at(r->ar->fd, r->buf + r->have, n, r->cd_off + r->base + r->have) != 0) {
+    if (n > 0 && zl_pread_full(r->ar->fd, r->buf + r->have, n, r->cd_off + r->base + r->have) != 0) {
         r->failed = true;
         return false;
     }
@@ -233,40 +202,40 @@ static int read_cd(zl_archive *ar, uint64_t cd_off, uint64_t cd_size, bool *ok)
         return ZL_E_NOMEM;
     size_t i = 0;
     for (; i < ar->n_entries; i++) {
-        if (!cd_need(&r, 46) || le32(r.buf + r.pos) != SIG_CDH)
+        if (!cd_need(&r, 46) || zl_le32(r.buf + r.pos) != SIG_CDH)
             break;
-        size_t n = le16(r.buf + r.pos + 28), m = le16(r.buf + r.pos + 30),
-               k = le16(r.buf + r.pos + 32);
+        size_t n = zl_le16(r.buf + r.pos + 28), m = zl_le16(r.buf + r.pos + 30),
+               k = zl_le16(r.buf + r.pos + 32);
         if (!cd_need(&r, 46 + n + m + k))
             break;
         const unsigned char *h = r.buf + r.pos;
         zl_entry *e = &ar->entries[i];
         if (!same_name(h + 46, n, e) && !unicode_path_is(h + 46 + n, m, e))
             break; /* not the order libzip saw: give up rather than guess */
-        uint64_t usize = le32(h + 24), csize = le32(h + 20), off = le32(h + 42);
+        uint64_t usize = zl_le32(h + 24), csize = zl_le32(h + 20), off = zl_le32(h + 42);
         /* zip64 extra: the fields present are those whose 32-bit value is all ones. */
         const unsigned char *x = h + 46 + n, *xend = x + m;
         while (xend - x >= 4) {
-            uint16_t id = le16(x), len = le16(x + 2);
+            uint16_t id = zl_le16(x), len = zl_le16(x + 2);
             if (len > xend - x - 4)
                 break;
             if (id == 0x0001) {
                 const unsigned char *f = x + 4, *fend = x + 4 + len;
                 if (usize == 0xffffffffu && fend - f >= 8) {
-                    usize = le64(f);
+                    usize = zl_le64(f);
                     f += 8;
                 }
                 if (csize == 0xffffffffu && fend - f >= 8) {
-                    csize = le64(f);
+                    csize = zl_le64(f);
                     f += 8;
                 }
                 if (off == 0xffffffffu && fend - f >= 8)
-                    off = le64(f);
+                    off = zl_le64(f);
                 break;
             }
             x += 4 + len;
         }
-        e->flags = le16(h + 8);
+        e->flags = zl_le16(h + 8);
         e->lh_offset = off;
         e->cd_comp_size = csize;
         r.pos += 46 + n + m + k;
@@ -312,18 +281,18 @@ static int apply_local_zip64(const zl_archive *ar, const zl_entry *e, zl_local *
     if (window_read(ar, x, out->extra_len, e->lh_offset + 30 + out->name_len) == 0) {
         const unsigned char *p = x, *end = x + out->extra_len;
         while (end - p >= 4) {
-            uint16_t id = le16(p), len = le16(p + 2);
+            uint16_t id = zl_le16(p), len = zl_le16(p + 2);
             if (len > end - p - 4)
                 break;
             if (id == 0x0001) {
                 const unsigned char *f = p + 4, *fend = p + 4 + len;
                 if (out->size == 0xffffffffu && fend - f >= 8) {
-                    out->size = le64(f);
+                    out->size = zl_le64(f);
                     f += 8;
                     out->zip64 = true;
                 }
                 if (out->comp_size == 0xffffffffu && fend - f >= 8) {
-                    out->comp_size = le64(f);
+                    out->comp_size = zl_le64(f);
                     out->zip64 = true;
                 }
                 break;
@@ -348,7 +317,7 @@ static void read_descriptor(const zl_archive *ar, const zl_entry *e, zl_local *o
     size_t avail = ar->file_size - off < sizeof d ? (size_t)(ar->file_size - off) : sizeof d;
     if (avail < 12 || window_read(ar, d, avail, off) != 0)
         return;
-    bool sig = le32(d) == 0x08074b50u;
+    bool sig = zl_le32(d) == 0x08074b50u;
     bool first = true;
     for (int skip = sig ? 4 : 0; skip >= 0; skip -= 4) {
         for (int wide = 0; wide <= 1; wide++) {
@@ -356,9 +325,9 @@ static void read_descriptor(const zl_archive *ar, const zl_entry *e, zl_local *o
             if (need > avail)
                 continue;
             const unsigned char *b = d + skip;
-            uint32_t crc = le32(b);
-            uint64_t cs = wide ? le64(b + 4) : le32(b + 4);
-            uint64_t us = wide ? le64(b + 12) : le32(b + 8);
+            uint32_t crc = zl_le32(b);
+            uint64_t cs = wide ? zl_le64(b + 4) : zl_le32(b + 4);
+            uint64_t us = wide ? zl_le64(b + 12) : zl_le32(b + 8);
             bool agrees = crc == e->crc && cs == e->cd_comp_size && us == e->size;
             if (first || agrees) {
                 out->dd_found = true;
@@ -382,15 +351,15 @@ static int read_local(const zl_archive *ar, const zl_entry *e, zl_local *out)
     if (!ar->cd_ok || e->lh_offset > ar->file_size || ar->file_size - e->lh_offset < 30 ||
         window_read(ar, h, 30, e->lh_offset) != 0)
         return ZL_E_CORRUPT;
-    if (le32(h) != SIG_LFH)
+    if (zl_le32(h) != SIG_LFH)
         return ZL_E_CORRUPT;
-    out->flags = le16(h + 6);
-    out->method = le16(h + 8);
-    out->crc = le32(h + 14);
-    out->comp_size = le32(h + 18);
-    out->size = le32(h + 22);
-    out->name_len = le16(h + 26);
-    out->extra_len = le16(h + 28);
+    out->flags = zl_le16(h + 6);
+    out->method = zl_le16(h + 8);
+    out->crc = zl_le32(h + 14);
+    out->comp_size = zl_le32(h + 18);
+    out->size = zl_le32(h + 22);
+    out->name_len = zl_le16(h + 26);
+    out->extra_len = zl_le16(h + 28);
     out->data_offset = e->lh_offset + 30 + out->name_len + out->extra_len;
     out->name_matches = false;
     if (out->data_offset <= ar->file_size) {

@@ -80,32 +80,6 @@ static int grow(unsigned char **buf, size_t *cap, size_t need)
     return *buf != NULL ? ZL_OK : ZL_E_NOMEM;
 }
 
-static uint16_t le16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-/* pread all of len bytes at off; 0 on success. */
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
-    }
-    return 0;
-}
-
 static int crc_error(const zl_archive *ar, const zl_entry *e, zl_error *err)
 {
     /* libzip's words for ZIP_ER_CRC, as archive.c reports them. */
@@ -133,12 +107,12 @@ static int locate(const zl_archive *ar, const zl_entry *e, zl_reader *rd, size_t
         first = room;
     if (grow(&rd->in, &rd->in_cap, (size_t)first) != ZL_OK)
         return ZL_E_NOMEM;
-    if (read_at(ar->fd, rd->in, (size_t)first, e->lh_offset) != 0)
+    if (zl_pread_full(ar->fd, rd->in, (size_t)first, e->lh_offset) != 0)
         return ZL_RAW_FALLBACK;
     const unsigned char *h = rd->in;
-    if (le32(h) != SIG_LFH || le16(h + 8) != e->method || (le16(h + 6) & 0x0001u) != 0)
+    if (zl_le32(h) != SIG_LFH || zl_le16(h + 8) != e->method || (zl_le16(h + 6) & 0x0001u) != 0)
         return ZL_RAW_FALLBACK;
-    uint64_t hdr = 30 + (uint64_t)le16(h + 26) + le16(h + 28);
+    uint64_t hdr = 30 + (uint64_t)zl_le16(h + 26) + zl_le16(h + 28);
     if (hdr > room || e->comp_size > room - hdr)
         return ZL_RAW_FALLBACK;
     *data_off = e->lh_offset + hdr;
@@ -168,7 +142,7 @@ static int decode_whole(const zl_archive *ar, const zl_entry *e, zl_reader *rd,
     const unsigned char *src = rd->in + skip;
     if (have < comp) {
         /* The local extra field was longer than guessed: read the data again. */
-        if (read_at(ar->fd, rd->in, comp, data_off) != 0)
+        if (zl_pread_full(ar->fd, rd->in, comp, data_off) != 0)
             return ZL_RAW_FALLBACK;
         src = rd->in;
     }
@@ -229,7 +203,7 @@ static int stream(const zl_archive *ar, const zl_entry *e, zl_reader *rd, bool c
             size_t n = size - off < CHUNK ? (size_t)(size - off) : CHUNK;
             if (grow(&rd->in, &rd->in_cap, CHUNK) != ZL_OK)
                 return ZL_E_NOMEM;
-            if (read_at(ar->fd, rd->in, n, data_off + off) != 0)
+            if (zl_pread_full(ar->fd, rd->in, n, data_off + off) != 0)
                 return ZL_RAW_FALLBACK;
             inp = rd->in;
             in_len = n;
@@ -288,7 +262,7 @@ static int stream(const zl_archive *ar, const zl_entry *e, zl_reader *rd, bool c
             size_t n = comp - read_pos < step ? (size_t)(comp - read_pos) : step;
             if (grow(&rd->in, &rd->in_cap, CHUNK) != ZL_OK)
                 return ZL_E_NOMEM;
-            if (read_at(ar->fd, rd->in, n, data_off + read_pos) != 0)
+            if (zl_pread_full(ar->fd, rd->in, n, data_off + read_pos) != 0)
                 return ZL_RAW_FALLBACK;
             read_pos += n;
             zs->next_in = rd->in;

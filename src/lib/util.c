@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "zl_internal.h"
 
@@ -216,4 +217,18 @@ char *zl_format_bytes(uint64_t n, char *buf, size_t size)
     }
     snprintf(buf, size, v < 10.0 ? "%.1f %s" : "%.0f %s", v, units[u]);
     return buf;
+}
+
+int zl_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
 }

@@ -48,6 +48,25 @@ char *zl_vasprintf(const char *fmt, va_list ap);
 int zl_file_read_text(const char *path, size_t max, const char *what, int code, char **out,
                       zl_error *err);
 
+/* pread(2) until all len bytes at off are read; 0 on success, -1 on an
+ * error (errno set) or the end of the file first. */
+int zl_pread_full(int fd, void *buf, size_t len, uint64_t off);
+
+/* Little-endian fields of the zip format. */
+static inline uint16_t zl_le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t zl_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+static inline uint64_t zl_le64(const unsigned char *p)
+{
+    return (uint64_t)zl_le32(p) | ((uint64_t)zl_le32(p + 4) << 32);
+}
+
 /* ---- INI text with line numbers (ini.c) ----
  * inih parses; zl_ini feeds it the text one line at a time, so that the
  * callbacks know the line they are on, refuses lines longer than inih's

@@ -112,11 +112,6 @@ long zl_pyc_source(const zl_archive *ar, const zl_entry *pyc)
     return zl_archive_find(ar, p, n - 1); /* X.pyc beside X.py */
 }
 
-static uint32_t le32_at(const unsigned char *b)
-{
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
 int64_t zl_entry_extracted_mtime(zl_archive *ar, const zl_entry *e)
 {
     zip_uint16_t len = 0;
@@ -127,7 +122,7 @@ int64_t zl_entry_extracted_mtime(zl_archive *ar, const zl_entry *e)
             ut = zip_file_extra_field_get_by_id(ar->za, e->index, 0x5455, 0, &len, ZIP_FL_LOCAL);
     }
     if (ut != NULL && len >= 5 && (ut[0] & 1))
-        return (int64_t)(int32_t)le32_at(ut + 1);
+        return (int64_t)(int32_t)zl_le32(ut + 1);
     /* libzip read the DOS fields with mktime (local time); undo that and
      * read them as UTC, Lambda's time zone. */
     struct tm tm;
