@@ -162,6 +162,63 @@ START_TEST(test_zl701_fires_on_deflate_level)
 }
 END_TEST
 
+static void assert_canonical_layout(const unsigned char *b, size_t len, size_t want_entries,
+                                    uint16_t dtime, uint16_t ddate);
+
+/* Every entry canonical, the archive not: only the order, the implied
+ * folders or the comment differ. ZL701 fires (it once dereferenced a
+ * finding it had not made), and fix writes the one canonical form. */
+static const struct {
+    const char *fixture, *why;
+} archive_only[] = {
+    {"zl701-fire-order.zip", "2 entries out of name order"},
+    {"zl701-fire-folders.zip", "1 implied folders missing"},
+    {"zl701-fire-comment.zip", "an archive comment"},
+};
+
+START_TEST(test_zl701_archive_only)
+{
+    tcheck t;
+    /* selected without --reproducible: no edits, the fix is another command */
+    zl_options o = repro_opts(0, 0);
+    o.select = "ZL701";
+    tcheck_run(&t, archive_only[_i].fixture, &o);
+    ck_assert_str_eq(tcheck_codes(&t), "ZL701");
+    const zl_finding *f = tcheck_finding(&t, "ZL701");
+    ck_assert_uint_eq(f->n_edits, 0);
+    char want[256];
+    snprintf(want, sizeof want, "the archive differs from the canonical form: %s",
+             archive_only[_i].why);
+    ck_assert_str_eq(f->message, want);
+    ck_assert_uint_eq(f->n_entries, 0);
+    ck_assert_str_eq(f->fix_description, "`ziplint fix --reproducible` writes the canonical form");
+    tcheck_free(&t);
+
+    char *path = copy_fixture(archive_only[_i].fixture);
+    zl_options fo = repro_opts(1, 1);
+    int empty = -1;
+    fix_in_place(path, &fo, &empty);
+    ck_assert_int_eq(empty, 0);
+    size_t len = 0;
+    unsigned char *got = read_file(path, &len);
+    ck_assert_ptr_nonnull(got);
+    assert_canonical_layout(got, len, 3, 0, 0x21);
+    /* the same bytes whichever way the archive departed */
+    char *first = copy_fixture(archive_only[0].fixture);
+    fix_in_place(first, &fo, &empty);
+    size_t flen = 0;
+    unsigned char *fb = read_file(first, &flen);
+    ck_assert_uint_eq(flen, len);
+    ck_assert_int_eq(memcmp(fb, got, len), 0);
+    free(fb);
+    free(got);
+    rm_tree(first);
+    free(first);
+    rm_tree(path);
+    free(path);
+}
+END_TEST
+
 /* ---- the writer ---- */
 
 /* Parses the canonical archive back by hand: local headers in order, the
@@ -371,6 +428,8 @@ Suite *suite_repro(void)
     tcase_add_test(tc, test_zl701_canonical_quiet);
     tcase_add_test(tc, test_zl701_fires_on_zipfile);
     tcase_add_test(tc, test_zl701_fires_on_deflate_level);
+    tcase_add_loop_test(tc, test_zl701_archive_only, 0,
+                        (int)(sizeof archive_only / sizeof archive_only[0]));
     tcase_add_test(tc, test_fix_writes_canonical_bytes);
     tcase_add_test(tc, test_fix_source_date_epoch);
     tcase_add_test(tc, test_zl401_bytecode_counts);

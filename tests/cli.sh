@@ -313,6 +313,28 @@ expect_status 0 "$Z" check --format json "$TMP/weird.zip"
 json_assert "$OUT" "assert [e['name'] for e in d['archives'][0]['findings'][0]['entries']] == ['__MACOSX/\ufffd\x1b[3.txt']"
 expect_status 0 "$Z" check "$TMP/weird.zip"
 expect_out_fixed '__MACOSX/'"$(printf '\377')"'\x1b[3.txt'
+# ... in a wrapper folder's name, which ZL101's fix description repeats;
+# and C1 controls and bidi overrides, which reorder or rewrite the line
+python3 - "$TMP/wrapped-weird.zip" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for n in ["lambda_function.py", "pkg/__init__.py"]:
+        zi = zipfile.ZipInfo("pkgQQQQQQQQQQx/" + n, (2020, 1, 1, 0, 0, 0))
+        zi.external_attr = 0o100644 << 16
+        zi.create_system = 3
+        z.writestr(zi, "def handler(e, c):\n    return 1\n" if n.startswith("lambda") else "")
+with open(sys.argv[1], "rb") as fp:
+    data = fp.read()
+with open(sys.argv[1], "wb") as fp:
+    fp.write(data.replace(b"QQQQQQQQQQ", "\x1b[31m\u202e\u0085".encode()))
+EOF
+expect_status 1 "$Z" check --select ZL101 "$TMP/wrapped-weird.zip"
+expect_out_fixed "fix: safe, \`ziplint fix\`: move every entry out of 'pkg\x1b[31m\u202e\u0085x/' to the root of the zip"
+if LC_ALL=C grep -q "$(printf '\033')" "$OUT"; then fail "an escape byte reached the terminal"
+else pass "no escape byte in the text report"; fi
+# a fix that is another command (ZL701 selected without --reproducible)
+expect_status 0 "$Z" check --select ZL701 "$(fixture zl701-fire-order.zip)"
+expect_out_fixed '    fix: `ziplint fix --reproducible` writes the canonical form'
 
 # ---- archives that cannot be read: status 2, one line on stderr each,
 # the others still reported ----

@@ -245,10 +245,21 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 void zl_report_put_safe(FILE *fp, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
+        if (*p < 0x20 || *p == 0x7f) {
             fprintf(fp, "\\x%02x", *p);
-        else
+        } else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            /* C1 controls, UTF-8 encoded (U+0080-U+009F) */
+            fprintf(fp, "\\u%04x", p[1]);
+            p++;
+        } else if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+                                    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))) {
+            /* bidirectional overrides and isolates (U+202A-202E, U+2066-2069),
+             * which reorder what the terminal shows */
+            fprintf(fp, "\\u%04x", 0x2000 | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f));
+            p += 2;
+        } else {
             fputc(*p, fp);
+        }
     }
 }
 

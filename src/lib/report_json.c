@@ -61,7 +61,7 @@ static json_t *finding_json(const zl_finding *f)
     if (!bad) {
         bad |= jset(fix, "available", json_boolean(f->fix_available)) != 0;
         bad |= jset(fix, "safe", json_boolean(zl_report_fix_state(f) == 1)) != 0;
-        bad |= jset(fix, "description", jstr(f->n_edits > 0 ? f->fix_description : NULL)) != 0;
+        bad |= jset(fix, "description", jstr(f->fix_description)) != 0;
         bad |= jset(jf, "code", jstr(f->rule->code)) != 0;
         bad |= jset(jf, "name", jstr(f->rule->name)) != 0;
         bad |= jset(jf, "severity", json_string(zl_severity_name(f->severity))) != 0;

@@ -77,26 +77,38 @@ static void put_entries(zl_report *rep, const zl_finding *f)
     fprintf(fp, "      ... and %zu more (-v lists them all)\n", n - shown);
 }
 
+/* ": DESCRIPTION" (names in it escaped), or nothing. */
+static void put_desc(FILE *fp, const char *desc, const char *sep)
+{
+    if (desc == NULL || desc[0] == '\0')
+        return;
+    fputs(sep, fp);
+    zl_report_put_safe(fp, desc);
+}
+
 static void put_fix(zl_report *rep, const zl_finding *f)
 {
     FILE *fp = rep->fp;
-    const char *desc = f->fix_description ? f->fix_description : "";
     switch (zl_report_fix_state(f)) {
     case 1:
-        /* ZL701's fix is the canonical form, which only --reproducible writes. */
-        fprintf(fp, "    fix: %ssafe%s, `ziplint fix%s`%s%s\n", col(rep, C_OK), col(rep, C_RESET),
-                strcmp(f->rule->code, "ZL701") == 0 ? " --reproducible" : "", desc[0] ? ": " : "",
-                desc);
+        fprintf(fp, "    fix: %ssafe%s, `ziplint fix`", col(rep, C_OK), col(rep, C_RESET));
+        put_desc(fp, f->fix_description, ": ");
         break;
     case 2:
-        fprintf(fp, "    fix: unsafe, only with `ziplint fix --unsafe-fixes`%s%s\n",
-                desc[0] ? ": " : "", desc);
+        fputs("    fix: unsafe, only with `ziplint fix --unsafe-fixes`", fp);
+        put_desc(fp, f->fix_description, ": ");
         break;
     default:
-        fprintf(fp, "    fix: none; `ziplint explain %s` says how to fix it by hand\n",
-                f->rule->code);
+        /* No edits here; the rule may still say what would fix it (ZL701:
+         * another command). */
+        if (f->fix_description != NULL && f->fix_description[0] != '\0')
+            put_desc(fp, f->fix_description, "    fix: ");
+        else
+            fprintf(fp, "    fix: none; `ziplint explain %s` says how to fix it by hand",
+                    f->rule->code);
         break;
     }
+    fputc('\n', fp);
 }
 
 static void put_finding(zl_report *rep, const zl_finding *f)

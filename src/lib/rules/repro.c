@@ -245,6 +245,12 @@ static int check_nondeterministic(zl_ctx *ctx, const zl_rule *rule)
                                        "canonical writer's")) != ZL_OK)
             goto out;
     }
+    /* Every entry canonical, the archive not: the order, the folders or
+     * the comment alone differ. */
+    if (f == NULL && (f = zl_finding_get(ctx, rule)) == NULL) {
+        rc = zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
+        goto out;
+    }
 
     if (k.unsorted)
         add_reason(why, sizeof why, "%zu entries out of name order", k.unsorted);
@@ -282,7 +288,7 @@ static int check_nondeterministic(zl_ctx *ctx, const zl_rule *rule)
         goto out;
 
     if (!fixing) {
-        rc = zl_finding_set_fix(ctx, f, true, "fix --reproducible writes the canonical form");
+        rc = zl_finding_set_fix(ctx, f, true, "`ziplint fix --reproducible` writes the canonical form");
         goto out;
     }
     for (size_t i = 0; i < ar->n_entries && rc == ZL_OK; i++) {
