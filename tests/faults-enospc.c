@@ -2,13 +2,16 @@
  * ZL_ENOSPC_AFTER bytes have gone to regular files (not stdin, stdout or
  * stderr), every further write to a regular file fails with ENOSPC, as on
  * a full disk; with ZL_FSYNC_EIO set, every fsync of a regular file fails
- * with EIO, as when the device cannot write back. Built by faults.sh at
- * test time; never installed. */
+ * with EIO, as when the device cannot write back; with ZL_RENAME_FAIL set,
+ * renaming a file whose name holds ".ziplint-" (fix's staged archive)
+ * fails with EXDEV. Built by faults.sh at test time; never installed. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -81,4 +84,16 @@ int fsync(int fd)
         return -1;
     }
     return real(fd);
+}
+
+int rename(const char *from, const char *to)
+{
+    static int (*real)(const char *, const char *);
+    if (real == NULL)
+        real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    if (getenv("ZL_RENAME_FAIL") != NULL && strstr(from, ".ziplint-") != NULL) {
+        errno = EXDEV;
+        return -1;
+    }
+    return real(from, to);
 }

@@ -5,8 +5,9 @@
 #  2. a file-size limit (RLIMIT_FSIZE: the write fails with EFBIG);
 #  3. a full disk (an LD_PRELOAD shim makes writes fail with ENOSPC after
 #     N bytes; skipped when ziplint is linked with AddressSanitizer, whose
-#     runtime must come first), and the flush to disk failing (the same
-#     shim makes fsync fail with EIO);
+#     runtime must come first), the flush to disk failing (the same shim
+#     makes fsync fail with EIO) and the final rename failing (EXDEV, with
+#     --backup and an older backup beside the archive);
 #  4. a read-only folder (a read-only tmpfs when `mount` works; as a user
 #     who cannot write the folder otherwise).
 # Each time the original is byte for byte intact and no temporary file
@@ -139,6 +140,19 @@ else
     if grep -q "cannot write the new archive: input/output error (the original is unchanged)" "$ERR"
     then pass "fsync EIO: says the write failed"
     else fail "fsync EIO: the cause is not the failed write: $(cat "$ERR")"; fi
+    # The very last step failing (the rename) with --backup: an older
+    # backup stays as it was, and the new copy is not left behind.
+    f4=$(new_case rename-fail)
+    echo "an older backup" >"$f4.bak"
+    run env LD_PRELOAD="$shim" ZL_RENAME_FAIL=1 "$ZIPLINT" fix --backup "$f4"
+    if [ "$STATUS" -eq 2 ]; then pass "rename fails: status 2"
+    else fail "rename fails: status $STATUS, expected 2"; show_output; fi
+    [ "$(sha256 "$f4")" = "$medium_sha" ] && pass "rename fails: original intact" ||
+        fail "rename fails: the original changed"
+    [ "$(cat "$f4.bak")" = "an older backup" ] && pass "rename fails: the older backup stays" ||
+        fail "rename fails: the older backup was replaced or removed"
+    [ -z "$(leftovers "$f4" | grep -v -x -F "$(basename "$f4").bak")" ] &&
+        pass "rename fails: nothing else left behind" || fail "rename fails: left $(leftovers "$f4")"
 fi
 
 # ---- 4. a read-only folder ----

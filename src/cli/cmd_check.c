@@ -174,10 +174,16 @@ static int open_archive(const char *path, zl_archive **ar, zl_error *err)
 
 /* ---- --backup ---- */
 
-/* Copies the file at path (a symlink is followed) byte for byte to
- * path+suffix, with the original's permission bits, through a temporary
- * file renamed into place. */
-static int write_backup(const char *path, const char *suffix, char **made, char *msg,
+/* A backup: the copy, flushed, under a temporary name until the fix has
+ * replaced the original; only then is it renamed to path+suffix, so that a
+ * fix that fails at the last step leaves an older backup as it was. */
+typedef struct backup {
+    char *tmp, *dest;
+} backup;
+
+/* Copies the file at path (a symlink is followed) byte for byte, with the
+ * original's permission bits, to a temporary file beside path+suffix. */
+static int write_backup(const char *path, const char *suffix, backup *made, char *msg,
                         size_t msg_size)
 {
     int rc = -1, in = -1, out = -1;
@@ -185,7 +191,7 @@ static int write_backup(const char *path, const char *suffix, char **made, char 
     char buf[65536];
     struct stat st;
     size_t dl = strlen(path) + strlen(suffix) + 1;
-    *made = NULL;
+    made->tmp = made->dest = NULL;
     if ((dest = malloc(dl)) == NULL || (tmp = malloc(dl + 8)) == NULL) {
         snprintf(msg, msg_size, "%s: out of memory", path);
         goto out;
@@ -234,14 +240,9 @@ static int write_backup(const char *path, const char *suffix, char **made, char 
         goto out;
     }
     out = -1;
-    if (rename(tmp, dest) != 0) {
-        snprintf(msg, msg_size, "%s: cannot write the backup: %s", dest, strerror(errno));
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL;
-    *made = dest;
-    dest = NULL;
+    made->tmp = tmp;
+    made->dest = dest;
+    tmp = dest = NULL;
     rc = 0;
 out:
     if (in >= 0)
@@ -287,13 +288,29 @@ static void draw_progress(double fraction, void *ud)
 
 /* ---- one archive ---- */
 
-/* Removes a backup made before a fix that did not happen. */
-static void remove_backup(char **backup)
+/* The fix did not happen: the copy goes, an older backup stays. */
+static void drop_backup(backup *b)
 {
-    if (*backup != NULL)
-        unlink(*backup);
-    free(*backup);
-    *backup = NULL;
+    if (b->tmp != NULL)
+        unlink(b->tmp);
+    free(b->tmp);
+    free(b->dest);
+    b->tmp = b->dest = NULL;
+}
+
+/* The fix happened: the copy takes the backup's name. */
+static int name_backup(backup *b, char *msg, size_t msg_size)
+{
+    int rc = 0;
+    if (b->tmp != NULL && rename(b->tmp, b->dest) != 0) {
+        snprintf(msg, msg_size, "%s: fixed, but the backup stays as %s: cannot rename it: %s",
+                 b->dest, b->tmp, strerror(errno));
+        rc = -1;
+    }
+    free(b->tmp);
+    free(b->dest);
+    b->tmp = b->dest = NULL;
+    return rc;
 }
 
 /* Checks one archive, fixing it first when asked. Writes nothing to the
@@ -338,7 +355,7 @@ static void process_archive(run *r, job *j)
      * unless --output asks for a copy anyway. */
     int staging = early && rc == ZL_OK && !(zl_plan_is_empty(j->plan) && r->args->output == NULL);
     int staged = ZL_OK;
-    char *backup = NULL;
+    backup bk = {NULL, NULL};
     zl_error serr;
     zl_error_init(&serr);
     if (staging) {
@@ -367,13 +384,15 @@ static void process_archive(run *r, job *j)
         if (rc == ZL_OK && r->args->backup && r->args->output == NULL) {
             char msg[1024];
             const char *suffix = r->args->backup_suffix ? r->args->backup_suffix : ".bak";
-            if (write_backup(path, suffix, &backup, msg, sizeof msg) != 0) {
+            if (write_backup(path, suffix, &bk, msg, sizeof msg) != 0) {
                 archive_trouble(j, path, msg);
                 return;
             }
         }
         if (rc == ZL_OK)
             rc = zl_plan_commit(j->plan, &err);
+        if (rc != ZL_OK)
+            drop_backup(&bk);
     } else if (early) {
         /* Nothing to write: the plan the whole result gives says what fix
          * does, or why it refuses. */
@@ -384,7 +403,6 @@ static void process_archive(run *r, job *j)
     if (rc == ZL_E_REFUSED) {
         /* Refused: the archive is left as it was and the run fails
          * whatever --fail-on says. */
-        remove_backup(&backup);
         size_t pl = strlen(path);
         if (strncmp(err.message, path, pl) == 0 && err.message[pl] == ':')
             fprintf(j->errf, "ziplint: %s (archive left unchanged)\n", err.message);
@@ -396,8 +414,7 @@ static void process_archive(run *r, job *j)
         return;
     }
     if (rc != ZL_OK) {
-        /* The original is intact: a backup of it would only mislead. */
-        remove_backup(&backup);
+        /* The original is intact: no backup was named. */
         archive_trouble(j, path, err.message);
         return;
     }
@@ -425,7 +442,11 @@ static void process_archive(run *r, job *j)
         j->failing |= result_fails(j, j->res);
         return;
     }
-    free(backup);
+    char bmsg[1024];
+    if (name_backup(&bk, bmsg, sizeof bmsg) != 0) {
+        archive_trouble(j, path, bmsg);
+        return;
+    }
     /* Read back what was written and check it again: what is reported is
      * what is left, and a fixed rule visibly no longer fires. */
     const char *target = r->args->output != NULL ? r->args->output : path;
