@@ -127,6 +127,18 @@ ZL405 heavy-data info unsafe
 ZL606 corrupt-entry error none
 EOF
 expect_status 2 "$Z" rules extra
+# Every rule the program has is in the man page's RULES table and in
+# README's rule table, and neither lists one it does not have.
+expect_status 0 "$Z" rules
+sed -n 's/^\(ZL[0-9][0-9][0-9]\) .*/\1/p' "$OUT" >"$TMP/codes.rules"
+sed -n '/^\.SH RULES/,/^\.TE/s/^\(ZL[0-9][0-9][0-9]\)	.*/\1/p' "$man" >"$TMP/codes.man"
+sed -n 's/^| \(ZL[0-9][0-9][0-9]\) |.*/\1/p' \
+    "${TESTS_SRCDIR:-$(dirname "$0")}/../README.md" >"$TMP/codes.readme"
+[ "$(wc -l <"$TMP/codes.rules")" -eq 32 ] || fail "ziplint rules lists $(wc -l <"$TMP/codes.rules") rules, not 32"
+if cmp -s "$TMP/codes.rules" "$TMP/codes.man"; then pass "the man page lists every rule"
+else fail "the man page's rules differ: $(diff "$TMP/codes.rules" "$TMP/codes.man" | tr '\n' ' ')"; fi
+if cmp -s "$TMP/codes.rules" "$TMP/codes.readme"; then pass "README lists every rule"
+else fail "README's rules differ: $(diff "$TMP/codes.rules" "$TMP/codes.readme" | tr '\n' ' ')"; fi
 
 expect_status 0 "$Z" explain ZL101
 expect_out '^ZL101 nested-top-level$'
