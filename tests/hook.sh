@@ -43,6 +43,7 @@ git remote add origin "$TMP/remote.git"
 
 expect_status 0 "$Z" hook install
 expect_out "^installed \\.git/hooks/pre-push "
+expect_out " hook run: check on the \[hook\] paths of \.ziplint)$"
 hook=.git/hooks/pre-push
 [ -x "$hook" ] && pass "hook is executable" || fail "hook is not executable"
 grep -q '^# ziplint-hook: written by' "$hook" && pass "hook is marked" || fail "hook not marked"

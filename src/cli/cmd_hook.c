@@ -211,7 +211,8 @@ static int hook_install(int force)
     }
     free(tmp);
     tmp = NULL;
-    printf("installed %s (runs %s check on the [hook] paths of .ziplint)\n", target, self);
+    printf("installed %s (runs %s hook run: check on the [hook] paths of .ziplint)\n", target,
+           self);
     status = ZL_EXIT_OK;
 out:
     if (fp != NULL)

@@ -29,8 +29,9 @@ static const cli_command commands[] = {
     {"rules", "", "List every rule: code, name, severity, fix.", cmd_rules, help_groups},
     {"explain", "CODE", "What a rule checks, why, and how to fix it by hand.", cmd_explain,
      help_groups},
-    {"hook", "install [--force]", "Install a git pre-push hook that checks the packages.",
-     cmd_hook, hook_groups},
+    {"hook", "install [--force] | run",
+     "Install a git pre-push hook that checks the packages; run is what it runs.", cmd_hook,
+     hook_groups},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -89,12 +90,10 @@ int main(int argc, char **argv)
     }
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
-        if (strcmp(name, "help") == 0 && argc > 2) {
-            for (size_t i = 0; i < N_COMMANDS; i++)
-                if (strcmp(argv[2], commands[i].name) == 0) {
-                    cli_usage_command(&commands[i], stdout);
-                    return close_stdout(ZL_EXIT_OK);
-                }
+        const cli_command *c = argc > 2 ? cli_find_command(argv[2]) : NULL;
+        if (strcmp(name, "help") == 0 && c != NULL) {
+            cli_usage_command(c, stdout);
+            return close_stdout(ZL_EXIT_OK);
         }
         usage(stdout);
         return close_stdout(ZL_EXIT_OK);
@@ -103,9 +102,9 @@ int main(int argc, char **argv)
         printf("ziplint %s\n", zl_version());
         return close_stdout(ZL_EXIT_OK);
     }
-    for (size_t i = 0; i < N_COMMANDS; i++)
-        if (strcmp(name, commands[i].name) == 0)
-            return close_stdout(commands[i].run(&commands[i], argc - 1, argv + 1));
+    const cli_command *cmd = cli_find_command(name);
+    if (cmd != NULL)
+        return close_stdout(cmd->run(cmd, argc - 1, argv + 1));
     if (name[0] == '-')
         fprintf(stderr, "ziplint: unknown option '%s' (a command comes first)\n", name);
     else

@@ -27,7 +27,7 @@ const cli_option cli_opts_check[] = {
     {"arch", OPT_ARCH, "x86_64|arm64", "target architecture (default x86_64)"},
     {"layer", OPT_LAYER, "ZIP", "a layer the function uses (repeatable): counts into ZL301"},
     {"layers-size", OPT_LAYERS_SIZE, "BYTES", "unzipped bytes of layers not given with --layer"},
-    {"select", OPT_SELECT, "CODES", "only these codes or prefixes (comma-separated: ZL1,ZL201)"},
+    {"select", OPT_SELECT, "CODES", "only these codes or prefixes (comma-separated: ZL1,ZL201; ALL for every rule)"},
     {"ignore", OPT_IGNORE, "CODES", "not these codes or prefixes"},
     {"fail-on", OPT_FAIL_ON, "error|warning|info|never",
      "lowest severity that makes the exit status 1 (default error)"},
