@@ -210,7 +210,31 @@ static const char recover_rules[] =
     "[X003]\nname = renames-nothing\nseverity = info\nsummary = six\n"
     "path = ^six\\.py$\nfix = none\nmessage = six\n";
 
+/* The same numpy files deleted by two safe rules, and by an unsafe one
+ * that deletes pandas too: each entry's bytes count once. */
+static const char overlapping_rules[] =
+    "[X001]\nname = drop-numpy\nseverity = warning\nsummary = numpy files\n"
+    "path = ^numpy/\ntype = file\nfix = delete\nsafe = yes\nmessage = {count} numpy files\n"
+    "[X004]\nname = numpy-again\nseverity = warning\nsummary = numpy files\n"
+    "path = ^numpy/\ntype = file\nfix = delete\nsafe = yes\nmessage = {count} numpy files\n"
+    "[X002]\nname = drop-both\nseverity = info\nsummary = numpy and pandas files\n"
+    "path = ^(numpy|pandas)/\ntype = file\nfix = delete\nsafe = no\nmessage = {count} files\n";
+
+static void run_rules_text(const char *text, uint64_t over, const char *want);
+
 static void run_with_rules(uint64_t over, const char *want_tail)
+{
+    char a[32], b[32], want[512];
+    zl_format_bytes(60000, a, sizeof a);
+    zl_format_bytes(50000, b, sizeof b);
+    snprintf(want, sizeof want,
+             " `ziplint fix` would recover up to %s (X001 drop-numpy %s)%s With "
+             "--unsafe-fixes, up to %s more (X002 drop-pandas %s).",
+             a, a, want_tail, b, b);
+    run_rules_text(recover_rules, over, want);
+}
+
+static void run_rules_text(const char *text, uint64_t over, const char *want)
 {
     char dir_t[] = "/tmp/zltest-XXXXXX";
     const char *dir = mkdtemp(dir_t);
@@ -218,7 +242,7 @@ static void run_with_rules(uint64_t over, const char *want_tail)
     char *rules = zl_asprintf("%s/test.rules", dir);
     FILE *fp = fopen(rules, "w");
     ck_assert_ptr_nonnull(fp);
-    fputs(recover_rules, fp);
+    fputs(text, fp);
     ck_assert_int_eq(fclose(fp), 0);
 
     zl_ruleset *rs = NULL;
@@ -239,13 +263,6 @@ static void run_with_rules(uint64_t over, const char *want_tail)
         if (strcmp(zl_result_finding(res, i)->rule->code, "ZL301") == 0)
             f = zl_result_finding(res, i);
     ck_assert_ptr_nonnull(f);
-    char a[32], b[32], want[512];
-    zl_format_bytes(60000, a, sizeof a);
-    zl_format_bytes(50000, b, sizeof b);
-    snprintf(want, sizeof want,
-             " `ziplint fix` would recover up to %s (X001 drop-numpy %s)%s With "
-             "--unsafe-fixes, up to %s more (X002 drop-pandas %s).",
-             a, a, want_tail, b, b);
     ck_assert_msg(strstr(f->message, want) != NULL, "'%s' lacks '%s'", f->message, want);
     ck_assert_ptr_null(strstr(f->message, "X003"));
     zl_result_free(res);
@@ -260,6 +277,17 @@ START_TEST(test_zl301_recoverable)
     run_with_rules(1, ", which brings it under the limit.");
     run_with_rules(60000, ", which brings it under the limit.");
     run_with_rules(60001, ", not enough on its own.");
+    /* 60,000 bytes of numpy deleted by two rules are 60,000 bytes, not
+     * 120,000: over by 60,001, it is not enough */
+    char a[32], both[32], more[32], want[512];
+    zl_format_bytes(60000, a, sizeof a);
+    zl_format_bytes(110000, both, sizeof both);
+    zl_format_bytes(50000, more, sizeof more);
+    snprintf(want, sizeof want,
+             " `ziplint fix` would recover up to %s (X001 drop-numpy %s, X004 numpy-again %s), "
+             "not enough on its own. With --unsafe-fixes, up to %s more (X002 drop-both %s).",
+             a, a, a, more, both);
+    run_rules_text(overlapping_rules, 60001, want);
 }
 END_TEST
 

@@ -100,6 +100,53 @@ static int largest_packages(const zl_ctx *ctx, char **msg)
     return *msg == NULL ? ZL_E_NOMEM : ZL_OK;
 }
 
+/* What an edit frees: a deleted entry's size, what replacing its data
+ * shrinks it by; renames and mode changes free nothing. */
+static uint64_t edit_frees(const zl_archive *ar, const zl_edit *ed)
+{
+    uint64_t size = ar->entries[ed->entry].size;
+    if (ed->kind == ZL_EDIT_DELETE)
+        return size;
+    if (ed->kind == ZL_EDIT_REPLACE)
+        return size > ed->len ? size - ed->len : 0;
+    return 0;
+}
+
+/* The bytes the safe fixes free, and the further bytes the unsafe ones
+ * would: each entry counted once, however many rules delete it. */
+static int freed_totals(const zl_ctx *ctx, uint64_t *safe_sum, uint64_t *unsafe_sum)
+{
+    const zl_archive *ar = ctx->ar;
+    const zl_finding *const *fs = NULL;
+    size_t nf = zl_ctx_findings(ctx, &fs);
+    uint64_t *safe = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *safe);
+    uint64_t *any = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *any);
+    *safe_sum = *unsafe_sum = 0;
+    if (safe == NULL || any == NULL) {
+        free(safe);
+        free(any);
+        return ZL_E_NOMEM;
+    }
+    for (size_t i = 0; i < nf; i++)
+        for (size_t k = 0; k < fs[i]->n_edits; k++) {
+            const zl_edit *ed = &fs[i]->edits[k];
+            if (ed->entry >= ar->n_entries)
+                continue;
+            uint64_t n = edit_frees(ar, ed);
+            if (ed->safe && n > safe[ed->entry])
+                safe[ed->entry] = n;
+            if (n > any[ed->entry])
+                any[ed->entry] = n;
+        }
+    for (size_t i = 0; i < ar->n_entries; i++) {
+        *safe_sum = add_sat(*safe_sum, safe[i]);
+        *unsafe_sum = add_sat(*unsafe_sum, any[i] - safe[i]);
+    }
+    free(safe);
+    free(any);
+    return ZL_OK;
+}
+
 /* Appends which findings' fixes would remove how many bytes: those with
  * delete or replace edits (renames and mode changes recover nothing). */
 static int recoverable(const zl_ctx *ctx, uint64_t total, char **msg)
@@ -108,29 +155,32 @@ static int recoverable(const zl_ctx *ctx, uint64_t total, char **msg)
     size_t nf = zl_ctx_findings(ctx, &fs);
     uint64_t safe_sum = 0, unsafe_sum = 0;
     char *safe_list = zl_strdup(""), *unsafe_list = zl_strdup("");
+    if (freed_totals(ctx, &safe_sum, &unsafe_sum) != ZL_OK) {
+        free(*msg);
+        *msg = NULL;
+        goto out;
+    }
     for (size_t i = 0; i < nf; i++) {
         const zl_finding *f = fs[i];
-        int frees = 0, safe = 0;
+        /* Listed with the fixes its freeing edits come with (ZL402: both). */
+        bool frees_safe = false, frees_unsafe = false;
         for (size_t k = 0; k < f->n_edits; k++) {
             const zl_edit *ed = &f->edits[k];
             if (ed->kind == ZL_EDIT_DELETE || ed->kind == ZL_EDIT_REPLACE) {
-                frees = 1;
-                safe |= ed->safe;
+                frees_safe |= ed->safe;
+                frees_unsafe |= !ed->safe;
             }
         }
-        if (!frees || f->bytes == 0)
+        if (f->bytes == 0)
             continue;
         char b[32];
         zl_format_bytes(f->bytes, b, sizeof b);
-        if (safe) {
+        if (frees_safe)
             sb_add(&safe_list, "%s%s %s %s", safe_list && safe_list[0] ? ", " : "",
                    f->rule->code, f->rule->name, b);
-            safe_sum = add_sat(safe_sum, f->bytes);
-        } else {
+        if (frees_unsafe)
             sb_add(&unsafe_list, "%s%s %s %s", unsafe_list && unsafe_list[0] ? ", " : "",
                    f->rule->code, f->rule->name, b);
-            unsafe_sum = add_sat(unsafe_sum, f->bytes);
-        }
     }
     if (safe_list == NULL || unsafe_list == NULL)
         goto out;
