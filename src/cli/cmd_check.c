@@ -364,6 +364,7 @@ static void process_archive(run *r, job *j)
         if (bar)
             zl_plan_set_progress(j->plan, draw_progress, &prog);
         staged = zl_plan_stage(j->plan, r->args->output, &serr);
+        zl_plan_set_progress(j->plan, NULL, NULL); /* prog ends with this block */
         if (bar && prog.last >= 0)
             fputs("\r\033[K", stderr);
     }

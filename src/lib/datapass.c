@@ -113,7 +113,12 @@ int zl_datapass_start(zl_ctx *ctx, bool glibc, bool verify)
     for (size_t i = 0, k = 0; i < ar->n_entries; i++) {
         if (want[i] == 0)
             continue;
-        dp->items[k] = (pass_item){.entry = i, .size = ar->entries[i].size, .want = want[i]};
+        /* Not known until the job has run. */
+        dp->items[k] = (pass_item){.entry = i,
+                                   .size = ar->entries[i].size,
+                                   .want = want[i],
+                                   .glibc_rc = ZL_RAW_FALLBACK,
+                                   .verify_rc = ZL_RAW_FALLBACK};
         dp->order[k] = &dp->items[k];
         dp->by_entry[i] = ++k;
     }

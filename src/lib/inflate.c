@@ -458,14 +458,15 @@ int zl_parallel_wait(zl_parallel *p)
         zl_reader *rd = NULL;
         if (zl_reader_new(&rd) == ZL_OK)
             run_items(p, rd);
-        else if (p->started == 0)
-            rc = ZL_E_NOMEM; /* nobody is left to take the items */
         zl_reader_free(rd);
     }
     for (unsigned t = 0; t < p->started; t++)
         pthread_join(p->threads[t], NULL);
     if (rc == ZL_OK)
         rc = atomic_load(&p->rc);
+    /* Items no thread could take (none could make a reader) did not run. */
+    if (rc == ZL_OK && atomic_load(&p->next) < p->n)
+        rc = ZL_E_NOMEM;
     free(p);
     return rc;
 }
