@@ -455,6 +455,32 @@ START_TEST(test_adopt_glibc)
 }
 END_TEST
 
+/* An ELF object the raw reader leaves to libzip (bzip2): ZL505 reads it
+ * through libzip once and keeps what it learned, so --verify does not
+ * read it again and a later check can adopt it. */
+START_TEST(test_glibc_fallback_kept)
+{
+    zl_options o;
+    zl_options_init(&o);
+    o.runtime_minor = 11;
+    o.verify = 1;
+    o.select = "ZL505,ZL605,ZL606";
+    tcheck t;
+    tcheck_run(&t, "zl505-fire-bzip2.zip", &o);
+    ck_assert_str_eq(tcheck_codes(&t), "ZL505,ZL605");
+    const zl_finding *f = tcheck_finding(&t, "ZL505");
+    ck_assert_uint_eq(f->n_entries, 1);
+    ck_assert_str_eq(f->entries[0].detail, "needs GLIBC_2.36");
+    const zl_entry *e = entry_named(t.ar, "lib/libg236.so.0");
+    ck_assert_uint_eq(e->method, 12);
+    ck_assert(e->data_ok);
+    ck_assert(e->glibc_done);
+    ck_assert_int_eq(e->glibc_rc, ZL_OK);
+    ck_assert_int_eq(e->glibc_minor, 36);
+    tcheck_free(&t);
+}
+END_TEST
+
 /* ZL606 --verify on worker threads lists the same entries, in entry
  * order, with the same details, as on one thread. */
 START_TEST(test_verify_threads_same)
@@ -528,9 +554,12 @@ START_TEST(test_elf_scan_same)
         if (c->libzip)
             ar->cd_ok = false;
         int x = -1, y = -1;
-        int rc = zl_elf_glibc_need_stream(ar, e, &x, &y, &err);
+        bool sok = false;
+        int rc = zl_elf_glibc_need_stream(ar, e, &x, &y, &sok, &err);
         ck_assert_msg(rc == rc_whole && x == a && y == b, "%s: whole %d %d.%d, streamed %d %d.%d",
                       e->name, rc_whole, a, b, rc, x, y);
+        /* read to its end and checked, so ZL606 need not read it again */
+        ck_assert_msg(sok, "%s: streamed scan did not check the data", e->name);
         if (!c->libzip) {
             bool ok = false;
             rc = zl_elf_glibc_need_entry(ar, e, rd, &x, &y, &ok, &err);
@@ -571,6 +600,7 @@ Suite *suite_inflate(void)
     tcase_add_test(tp, test_parallel_each_once);
     tcase_add_test(tp, test_parallel_start_wait);
     tcase_add_test(tp, test_adopt_glibc);
+    tcase_add_test(tp, test_glibc_fallback_kept);
     tcase_add_test(tp, test_verify_threads_same);
     suite_add_tcase(s, tp);
     TCase *te = tcase_create("elf");

@@ -352,9 +352,8 @@ int zl_elf_glibc_need_entry(const zl_archive *ar, const zl_entry *e, zl_reader *
 }
 
 int zl_elf_glibc_need_stream(zl_archive *ar, const zl_entry *e, int *major, int *minor,
-                             zl_error *err)
+                             bool *data_ok, zl_error *err)
 {
     entry_src src = {ar, e};
-    bool data_ok;
-    return glibc_need_scan(&src, read_entry, e->size, major, minor, &data_ok, err);
+    return glibc_need_scan(&src, read_entry, e->size, major, minor, data_ok, err);
 }

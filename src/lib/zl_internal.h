@@ -373,7 +373,7 @@ extern size_t zl_elf_scan_prefix;
 /* The same through zl_entry_stream (libzip when needed): the fallback, on
  * the thread of ar->za. */
 int zl_elf_glibc_need_stream(zl_archive *ar, const zl_entry *e, int *major, int *minor,
-                             zl_error *err);
+                             bool *data_ok, zl_error *err);
 
 /* ---- platform facts (issue 4): the runtime table (runtime.c), what a
  * native entry is (sniff.c), and the tag parsers the ZL5xx rules use

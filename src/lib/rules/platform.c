@@ -796,9 +796,20 @@ static int check_glibc(zl_ctx *ctx, const zl_rule *rule)
         int major = e->glibc_major, minor = e->glibc_minor;
         int erc = e->glibc_done ? e->glibc_rc : ZL_RAW_FALLBACK;
         zl_error rerr;
-        /* What the raw reader left (other methods, damage): libzip, streamed. */
-        if (erc == ZL_RAW_FALLBACK)
-            erc = zl_elf_glibc_need_stream(ar, e, &major, &minor, &rerr);
+        /* What the raw reader left (other methods, damage): libzip, streamed,
+         * and kept like the data pass's results (ZL606 need not read it
+         * again, a later check may adopt it). */
+        if (erc == ZL_RAW_FALLBACK) {
+            bool data_ok = false;
+            erc = zl_elf_glibc_need_stream(ar, e, &major, &minor, &data_ok, &rerr);
+            if (erc == ZL_E_NOMEM)
+                return nomem(ctx);
+            e->data_ok |= data_ok;
+            e->glibc_done = true;
+            e->glibc_rc = erc;
+            e->glibc_major = major;
+            e->glibc_minor = minor;
+        }
         if (erc == ZL_E_NOMEM)
             return nomem(ctx);
         /* Unreadable data is ZL606's; an image libelf rejects needs nothing we can tell. */
