@@ -202,4 +202,25 @@ expect_status 0 "$ZIPLINT" fix --reproducible "$TMP/many.zip"
 cmp -s "$TMP/many.zip" "$TMP/many.once.zip" && pass "70,072 entries: a second fix changes nothing" ||
     fail "70,072 entries: a second fix changed the bytes"
 
+# ---- a fifo the plan keeps (its rules ignored): the canonical form cannot
+# hold it, so the planner refuses, on a dry run as on the real fix ----
+python3 - "$TMP/fifo.zip" <<'EOF' || fail "zipfile failed"
+import stat, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for name, mode, data in [("lambda_function.py", stat.S_IFREG | 0o600, "x = 1\n"),
+                             ("pipe", stat.S_IFIFO | 0o644, "")]:
+        zi = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
+        zi.create_system = 3
+        zi.external_attr = mode << 16
+        z.writestr(zi, data)
+EOF
+cp "$TMP/fifo.zip" "$TMP/fifo.orig.zip"
+for dry in --dry-run ""; do
+    # shellcheck disable=SC2086 # $dry is one word or none
+    expect_status 1 "$ZIPLINT" fix --reproducible --ignore ZL205,ZL701 $dry "$TMP/fifo.zip"
+    expect_err "fix refused: entry 'pipe' is a device, fifo or socket, which the canonical form cannot hold"
+    cmp -s "$TMP/fifo.zip" "$TMP/fifo.orig.zip" && pass "fifo kept${dry:+ ($dry)}: the archive is unchanged" ||
+        fail "fifo kept${dry:+ ($dry)}: the archive changed"
+done
+
 finish

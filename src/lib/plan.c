@@ -406,6 +406,17 @@ int zl_plan_new(zl_plan **out, zl_archive *ar, const zl_result *res, const zl_op
             rc = refuse(ar, err, "the fix would leave no file entries");
             goto out;
         }
+        /* The canonical form holds files, folders and symlinks only: a
+         * device, fifo or socket the plan keeps (ZL205 and ZL701 drop
+         * them unless they are ignored) cannot be written. */
+        for (size_t i = 0; plan->canonical && i < ar->n_entries; i++)
+            if (!plan->entries[i].deleted && ar->entries[i].type == ZL_TYPE_SPECIAL) {
+                rc = refuse(ar, err,
+                            "entry '%s' is a device, fifo or socket, which the canonical form "
+                            "cannot hold",
+                            ar->entries[i].name);
+                goto out;
+            }
     }
     if ((rc = build_changes(plan, mg, err)) != ZL_OK)
         goto out;

@@ -687,7 +687,8 @@ static int emit_all(zl_archive *ar, zl_canon *c, sink *s, progress *pg, zl_error
     return rc;
 }
 
-/* A device, fifo or socket has no canonical form (ZL205/ZL701 drop them). */
+/* A device, fifo or socket has no canonical form (ZL205/ZL701 drop them;
+ * the planner refuses a canonical plan that keeps one). */
 static const zl_entry *special_left(const zl_archive *ar, const zl_canon *c)
 {
     for (size_t i = 0; i < c->n; i++)
@@ -740,14 +741,6 @@ int zl_canon_stage(zl_plan *plan, zl_canon **out, const char *target, zl_error *
         goto out;
     if ((rc = build(ar, plan->entries, c, err)) != ZL_OK)
         goto out;
-    const zl_entry *sp = special_left(ar, c);
-    if (sp != NULL) {
-        rc = zl_error_set(err, ZL_E_REFUSED,
-                          "%s: fix refused: entry '%s' is a device, fifo or "
-                          "socket, which the canonical form cannot hold",
-                          ar->path, sp->name);
-        goto out;
-    }
     if (zip_source_begin_write(ar->src) != 0) {
         const char *m = zl_source_error(ar->stage);
         rc = zl_error_set(err, ZL_E_WRITE, "%s: %s (the original is unchanged)", target,
