@@ -353,23 +353,6 @@ static int count_job(void *ud, size_t i, zl_reader *rd)
     return i == 777 ? ZL_E_INVAL : ZL_OK;
 }
 
-START_TEST(test_parallel_each_once)
-{
-    unsigned saved = zl_parallel_max;
-    zl_parallel_max = 3;
-    ck_assert_uint_eq(zl_parallel_threads(), 3);
-    count_jobs j = {calloc(1000, sizeof(int))};
-    ck_assert_ptr_nonnull(j.seen);
-    /* a failing item is reported; the others still run */
-    ck_assert_int_eq(zl_parallel_run(1000, count_job, &j), ZL_E_INVAL);
-    for (size_t i = 0; i < 1000; i++)
-        ck_assert_int_eq(j.seen[i], 1);
-    ck_assert_int_eq(zl_parallel_run(0, count_job, &j), ZL_OK);
-    free(j.seen);
-    zl_parallel_max = saved;
-}
-END_TEST
-
 /* Started, the pool works while the caller goes on; waiting, the caller
  * takes what is left, and every item runs once whatever the threads. */
 START_TEST(test_parallel_start_wait)
@@ -597,7 +580,6 @@ Suite *suite_inflate(void)
     tcase_add_test(tc, test_sniff_pyc_head);
     suite_add_tcase(s, tc);
     TCase *tp = tcase_create("parallel");
-    tcase_add_test(tp, test_parallel_each_once);
     tcase_add_test(tp, test_parallel_start_wait);
     tcase_add_test(tp, test_adopt_glibc);
     tcase_add_test(tp, test_glibc_fallback_kept);

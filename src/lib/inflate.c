@@ -470,15 +470,3 @@ int zl_parallel_wait(zl_parallel *p)
     free(p);
     return rc;
 }
-
-int zl_parallel_run(size_t n, zl_job_fn fn, void *ud)
-{
-    if (n == 0)
-        return ZL_OK;
-    /* The caller is one of the threads. */
-    zl_parallel *p;
-    unsigned want = zl_parallel_threads();
-    if (start(n, fn, ud, want > 0 ? want - 1 : 0, &p) != ZL_OK)
-        return ZL_E_NOMEM;
-    return zl_parallel_wait(p);
-}

@@ -166,8 +166,8 @@ int zl_options_set_runtime(zl_options *o, const char *runtime, zl_error *err)
     /* The runtime table (runtime.c) is the one list of runtimes. */
     if (runtime == NULL || sscanf(runtime, "python3.%u%c", &minor, &tail) != 1 || minor > 99 ||
         zl_runtime_find((int)minor) == NULL)
-        return zl_error_set(err, ZL_E_INVAL, "unknown runtime '%s' (expected python3.9 .. python3.14)",
-                            runtime ? runtime : "");
+        return zl_error_set(err, ZL_E_INVAL, "unknown runtime '%s' (expected python3.%d .. python3.%d)",
+                            runtime ? runtime : "", zl_runtime_min_minor(), zl_runtime_max_minor());
     o->runtime_minor = (int)minor;
     return ZL_OK;
 }

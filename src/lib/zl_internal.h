@@ -302,21 +302,18 @@ int zl_entry_stream(zl_archive *ar, const zl_entry *e, bool check_crc, zl_raw_si
 /* The reader of the archive's own thread (made on first use); NULL on ENOMEM. */
 zl_reader *zl_archive_reader(zl_archive *ar);
 
-/* Runs fn(ud, i, rd) for every i in [0, n) on up to zl_parallel_threads()
- * threads (the caller's included), each with its own reader. fn must touch
- * only what belongs to item i. Returns the first negative code fn
- * returned (the other items still run), ZL_E_NOMEM when no reader could be
- * made, else ZL_OK. */
+/* Runs fn(ud, i, rd) for every i in [0, n) on zl_parallel_threads() worker
+ * threads, each with its own reader, while the caller goes on;
+ * zl_parallel_wait has the caller take the items still left, joins the
+ * workers, frees *p and returns the first negative code fn returned (the
+ * other items still run), or ZL_E_NOMEM when items were left that no
+ * thread could take. fn must touch only what belongs to item i. Only the
+ * caller's thread may use libzip meanwhile. */
 typedef int (*zl_job_fn)(void *ud, size_t i, zl_reader *rd);
-int zl_parallel_run(size_t n, zl_job_fn fn, void *ud);
-/* The same, started on zl_parallel_threads() worker threads while the
- * caller goes on; zl_parallel_wait has the caller take the items still
- * left, joins the workers, frees *p and returns what zl_parallel_run
- * would. Only the caller's thread may use libzip meanwhile. */
 typedef struct zl_parallel zl_parallel;
 int zl_parallel_start(size_t n, zl_job_fn fn, void *ud, zl_parallel **p);
 int zl_parallel_wait(zl_parallel *p);
-/* Threads for zl_parallel_run: zl_parallel_max when set (tests), else the
+/* Threads for the pool: zl_parallel_max when set (tests), else the
  * online CPUs, at most 4. */
 extern unsigned zl_parallel_max;
 unsigned zl_parallel_threads(void);
