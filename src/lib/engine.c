@@ -413,6 +413,7 @@ static void pending_free(zl_result *res)
     zl_datapass_end(res->pending);
     free(res->pending->roles);
     zl_matcher_free(res->pending->matcher);
+    free(res->pending->overlap_by);
     free(res->pending);
     res->pending = NULL;
 }

@@ -529,6 +529,8 @@ struct zl_ctx {
     struct zl_datapass *dp; /* the entries' data, read on worker threads (datapass.c) */
     uint8_t *roles;         /* platform.c: each entry's role + 1, made on first use */
     zl_matcher *matcher;    /* the data rules' match scratch, made on first use */
+    size_t *overlap_by;     /* integrity.c: entries whose data overlap, made on first use */
+    size_t n_overlaps;
 };
 
 /* ---- the data pass (datapass.c) ---- */

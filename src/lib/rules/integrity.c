@@ -769,18 +769,37 @@ static bool ratio_impossible(const zl_archive *ar, const zl_entry *e)
            e->size > e->comp_size * DEFLATE_RATIO_MAX;
 }
 
+/* The overlaps, worked out once per check (the data pass, ZL606 and ZL607
+ * all ask): ctx->overlap_by[i] is entry i's overlapping entry + 1, or 0. */
+static int overlaps_of(zl_ctx *ctx, const size_t **by, size_t *count)
+{
+    zl_archive *ar = ctx->ar;
+    if (ctx->overlap_by == NULL) {
+        size_t *b = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *b);
+        if (b == NULL)
+            return ZL_E_NOMEM;
+        int rc = find_overlaps(ar, b, &ctx->n_overlaps);
+        if (rc != ZL_OK) {
+            free(b);
+            return rc;
+        }
+        ctx->overlap_by = b;
+    }
+    *by = ctx->overlap_by;
+    *count = ctx->n_overlaps;
+    return ZL_OK;
+}
+
 /* 1 when ZL607 will refuse the archive anyway: then --verify does not
  * inflate what may be petabytes of shared data. */
-static int looks_like_bomb(zl_archive *ar, bool *bomb)
+static int looks_like_bomb(zl_ctx *ctx, bool *bomb)
 {
-    *bomb = declared_total(ar) > DECLARED_TOTAL_MAX;
-    if (*bomb || ar->n_entries < 2)
+    *bomb = declared_total(ctx->ar) > DECLARED_TOTAL_MAX;
+    if (*bomb)
         return ZL_OK;
-    size_t *by = malloc(ar->n_entries * sizeof *by), count = 0;
-    if (by == NULL)
-        return ZL_E_NOMEM;
-    int rc = find_overlaps(ar, by, &count);
-    free(by);
+    const size_t *by;
+    size_t count = 0;
+    int rc = overlaps_of(ctx, &by, &count);
     *bomb = count > 0;
     return rc;
 }
@@ -792,13 +811,9 @@ static int check_zip_bomb(zl_ctx *ctx, const zl_rule *rule)
     int rc = ZL_OK;
     size_t overlaps = 0, ratios = 0;
     uint64_t total = declared_total(ar);
-    size_t *by = calloc(ar->n_entries ? ar->n_entries : 1, sizeof *by);
-    if (by == NULL)
-        return zl_error_set(ctx->err, ZL_E_NOMEM, "out of memory");
-    if ((rc = find_overlaps(ar, by, &overlaps)) != ZL_OK) {
-        rc = zl_error_set(ctx->err, rc, "out of memory");
-        goto out;
-    }
+    const size_t *by = NULL;
+    if ((rc = overlaps_of(ctx, &by, &overlaps)) != ZL_OK)
+        return zl_error_set(ctx->err, rc, "out of memory");
     for (size_t i = 0; i < ar->n_entries; i++) {
         const zl_entry *e = &ar->entries[i];
         if (by[i] != 0) {
@@ -844,7 +859,6 @@ static int check_zip_bomb(zl_ctx *ctx, const zl_rule *rule)
     }
     rc = zl_finding_set_message(ctx, f, "a zip bomb or a forged archive: %s", parts);
 out:
-    free(by);
     return rc;
 }
 
@@ -961,7 +975,7 @@ int zl_verify_wanted(zl_ctx *ctx, uint8_t *want)
 
 int zl_verify_bomb(zl_ctx *ctx, bool *bomb)
 {
-    if (looks_like_bomb(ctx->ar, bomb) != ZL_OK)
+    if (looks_like_bomb(ctx, bomb) != ZL_OK)
         return zl_error_set(ctx->err, ZL_E_NOMEM, "%s: out of memory", ctx->ar->path);
     return ZL_OK;
 }
@@ -974,7 +988,7 @@ static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
     size_t n_headers = 0; /* entries listed for their headers, not their data */
     corrupt_item *items = NULL;
     int rc;
-    if (ctx->opt->verify && (rc = looks_like_bomb(ar, &bomb)) != ZL_OK)
+    if (ctx->opt->verify && (rc = looks_like_bomb(ctx, &bomb)) != ZL_OK)
         return zl_error_set(ctx->err, rc, "%s: out of memory", ar->path);
     if (ar->n_entries == 0)
         return ZL_OK;
