@@ -159,6 +159,37 @@ END_TEST
 
 /* ---- edits: what the fix would do ---- */
 
+/* ZL605 decodes what it can under --verify and on fix; only the fix keeps
+ * the data (a REPLACE edit), check --verify lets each entry go once it
+ * is checked, so it holds one entry at a time, and ZL606 reads none again. */
+START_TEST(test_zl605_keeps_data_only_to_fix)
+{
+    for (int m = VERIFY; m <= FIX; m++) {
+        zl_options o;
+        opts_for(&o, (mode)m);
+        tcheck t;
+        tcheck_run(&t, "zl605-fire-lzma.zip", &o);
+        ck_assert_str_eq(tcheck_codes(&t), "ZL605");
+        const zl_finding *f = tcheck_finding(&t, "ZL605");
+        ck_assert_uint_eq(f->n_edits, 2);
+        for (size_t k = 0; k < f->n_edits; k++) {
+            const zl_edit *ed = &f->edits[k];
+            const zl_entry *e = &t.ar->entries[ed->entry];
+            ck_assert(e->data_ok);
+            if (m == FIX) {
+                ck_assert_int_eq(ed->kind, ZL_EDIT_REPLACE);
+                ck_assert_ptr_nonnull(ed->data);
+                ck_assert_uint_eq(ed->len, e->size);
+            } else {
+                ck_assert_int_eq(ed->kind, ZL_EDIT_RECOMPRESS);
+                ck_assert_ptr_null(ed->data);
+            }
+        }
+        tcheck_free(&t);
+    }
+}
+END_TEST
+
 START_TEST(test_zl603_deletes_later_duplicates)
 {
     zl_options o;
@@ -478,6 +509,7 @@ Suite *suite_integrity(void)
     TCase *tc = tcase_create("rules");
     tcase_add_loop_test(tc, test_entry_case, 0, (int)(sizeof entry_cases / sizeof entry_cases[0]));
     tcase_add_test(tc, test_zl603_deletes_later_duplicates);
+    tcase_add_test(tc, test_zl605_keeps_data_only_to_fix);
     tcase_add_test(tc, test_zl605_edits);
     tcase_add_test(tc, test_zl605_promise_refused);
     tcase_add_test(tc, test_local_descriptor);

@@ -618,7 +618,7 @@ static int check_compression_method(zl_ctx *ctx, const zl_rule *rule)
      * (and with --verify); a plain check only says whether it can be fixed. */
     bool decode = ctx->opt->fixing || ctx->opt->verify;
     for (size_t i = 0; i < ar->n_entries; i++) {
-        const zl_entry *e = &ar->entries[i];
+        zl_entry *e = &ar->entries[i];
         if (e->method == ZIP_CM_STORE || e->method == ZIP_CM_DEFLATE)
             continue;
         const char *mname = method_name(e->method);
@@ -651,13 +651,21 @@ static int check_compression_method(zl_ctx *ctx, const zl_rule *rule)
                 rc = list_entry(ctx, rule, &f, e, ZL_SEV_WARNING, "%s (method %u); %s: not "
                                 "fixable", mname, m, derr.message);
             } else {
+                e->data_ok = true; /* decoded, CRC checked: ZL606 need not again */
                 rc = list_entry(ctx, rule, &f, e, ZL_SEV_WARNING, "%s (method %u)", mname, m);
-                ed.kind = ZL_EDIT_REPLACE;
-                ed.data = data;
-                ed.len = (size_t)e->size;
+                if (ctx->opt->fixing) {
+                    ed.kind = ZL_EDIT_REPLACE;
+                    ed.data = data;
+                    ed.len = (size_t)e->size;
+                } else {
+                    /* check --verify: the data are not kept (one entry in
+                     * memory at a time); the promise as without --verify */
+                    ed.kind = ZL_EDIT_RECOMPRESS;
+                }
                 if (rc == ZL_OK && (rc = zl_finding_add_edit(ctx, f, &ed)) == ZL_OK) {
                     fixable++;
-                    data = NULL; /* the result owns it */
+                    if (ed.kind == ZL_EDIT_REPLACE)
+                        data = NULL; /* the result owns it */
                 }
                 free(data);
             }
@@ -1030,7 +1038,7 @@ static int check_corrupt_entry(zl_ctx *ctx, const zl_rule *rule)
         if (verify_wants(ar, e, bomb))
             it->step = STEP_VERIFY;
         else if (!is_encrypted(ar, e) && !bomb && !ratio_impossible(ar, e) &&
-                 we_decode(e->method) && !already_decoded(ctx, i))
+                 we_decode(e->method) && !e->data_ok && !already_decoded(ctx, i))
             it->step = STEP_DECODE;
     }
     /* The data were inflated and checksummed on worker threads meanwhile
