@@ -406,12 +406,27 @@ START_TEST(test_name_is_junk)
         {".gitignore", 0},         {"pkg/a._b.py", 0},     {"pkg/git/x.py", 0},
         {"mod~x.py", 0},           {"\xff\xfe.py", 0},     {"__MACOSX", 0},
     };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        ck_assert_msg(zl_name_is_junk(rs, names[i].name, strlen(names[i].name)) == names[i].junk,
-                      "%s", names[i].name);
+    enum { N = sizeof names / sizeof names[0] };
+    zl_entry entries[N];
+    memset(entries, 0, sizeof entries);
+    for (size_t i = 0; i < N; i++) {
+        entries[i].name = entries[i].path = names[i].name;
+        entries[i].name_len = strlen(names[i].name);
+    }
+    zl_archive ar = {.entries = entries, .n_entries = N};
+    zl_ctx ctx = {.ar = &ar, .rs = rs};
+    for (int pass = 0; pass < 2; pass++) /* worked out, then remembered */
+        for (size_t i = 0; i < N; i++)
+            ck_assert_msg(zl_entry_is_junk(&ctx, &entries[i]) == names[i].junk, "%s",
+                          names[i].name);
+    free(ctx.junk);
+    zl_matcher_free(ctx.matcher);
     /* No ZL403, no junk. */
     zl_ruleset empty = {0};
-    ck_assert_int_eq(zl_name_is_junk(&empty, ".DS_Store", 9), 0);
+    zl_ctx ectx = {.ar = &ar, .rs = &empty};
+    ck_assert_int_eq(zl_entry_is_junk(&ectx, &entries[2]), 0); /* pkg/.DS_Store */
+    free(ectx.junk);
+    zl_matcher_free(ectx.matcher);
     zl_ruleset_free(rs);
 }
 END_TEST

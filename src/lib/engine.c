@@ -219,6 +219,29 @@ size_t zl_ctx_findings(const zl_ctx *ctx, const zl_finding *const **out)
 
 /* ---- layout facts ---- */
 
+static bool junk_by_patterns(zl_ctx *ctx, const zl_entry *e)
+{
+    const zl_rule *r = ctx->rs->junk;
+    if (r == NULL)
+        return false;
+    if (ctx->matcher == NULL)
+        ctx->matcher = zl_matcher_new(); /* NULL: each match makes its own */
+    for (size_t i = 0; i < r->n_paths; i++)
+        if (zl_pattern_match_with(r->paths[i], ctx->matcher, e->path, e->name_len))
+            return true;
+    return false;
+}
+
+int zl_entry_is_junk(zl_ctx *ctx, const zl_entry *e)
+{
+    if (ctx->junk == NULL && (ctx->junk = calloc(ctx->ar->n_entries, 1)) == NULL)
+        return junk_by_patterns(ctx, e);
+    size_t i = (size_t)(e - ctx->ar->entries);
+    if (ctx->junk[i] == 0)
+        ctx->junk[i] = (uint8_t)(junk_by_patterns(ctx, e) + 1);
+    return ctx->junk[i] - 1;
+}
+
 /* The one folder "D/" under which every entry lies, OS junk aside. */
 static void find_wrapper(zl_ctx *ctx)
 {
@@ -227,7 +250,7 @@ static void find_wrapper(zl_ctx *ctx)
     size_t top_len = 0;
     for (size_t i = 0; i < ar->n_entries; i++) {
         const zl_entry *e = &ar->entries[i];
-        if (zl_name_is_junk(ctx->rs, e->path, e->name_len))
+        if (zl_entry_is_junk(ctx, e))
             continue;
         const char *slash = memchr(e->path, '/', e->name_len);
         if (slash == NULL || slash == e->path)
@@ -412,6 +435,7 @@ static void pending_free(zl_result *res)
         return;
     zl_datapass_end(res->pending);
     free(res->pending->roles);
+    free(res->pending->junk);
     zl_matcher_free(res->pending->matcher);
     free(res->pending->overlap_by);
     free(res->pending);

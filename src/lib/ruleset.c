@@ -514,14 +514,3 @@ int zl_ruleset_load_file(zl_ruleset *rs, const char *path, zl_error *err)
     free(text);
     return rc;
 }
-
-int zl_name_is_junk(const zl_ruleset *rs, const char *path, size_t len)
-{
-    const zl_rule *r = rs ? rs->junk : NULL;
-    if (r == NULL)
-        return 0;
-    for (size_t i = 0; i < r->n_paths; i++)
-        if (zl_pattern_match(r->paths[i], path, len))
-            return 1;
-    return 0;
-}

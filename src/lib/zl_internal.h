@@ -511,11 +511,12 @@ int zl_ruleset_parse(zl_ruleset *rs, const char *origin, const char *text, bool 
 /* The data rule with this code, or NULL. */
 const zl_rule *zl_ruleset_get(const zl_ruleset *rs, const char *code);
 
-/* 1 when the name is OS junk by the built-in ZL403 patterns (used to find a
- * wrapper folder "OS junk aside"). */
-int zl_name_is_junk(const zl_ruleset *rs, const char *path, size_t len);
 
 /* ---- the engine (engine.c) ---- */
+
+/* 1 when the entry is OS junk by the built-in ZL403 patterns (a wrapper
+ * folder is found "OS junk aside"); worked out once per entry and check. */
+int zl_entry_is_junk(zl_ctx *ctx, const zl_entry *e);
 
 struct zl_ctx {
     zl_archive *ar;
@@ -529,6 +530,7 @@ struct zl_ctx {
     struct zl_datapass *dp; /* the entries' data, read on worker threads (datapass.c) */
     uint8_t *roles;         /* platform.c: each entry's role + 1, made on first use */
     zl_matcher *matcher;    /* the data rules' match scratch, made on first use */
+    uint8_t *junk;          /* zl_entry_is_junk's answers + 1, made on first use */
     size_t *overlap_by;     /* integrity.c: entries whose data overlap, made on first use */
     size_t n_overlaps;
 };
@@ -606,7 +608,7 @@ size_t zl_ctx_findings(const zl_ctx *ctx, const zl_finding *const **out);
 struct zl_ruleset {
     zl_rule **rules;       /* sorted by code after each load */
     size_t n, cap;
-    const zl_rule *junk;   /* the built-in ZL403, for zl_name_is_junk */
+    const zl_rule *junk;   /* the built-in ZL403, for zl_entry_is_junk */
 };
 
 struct zl_result {

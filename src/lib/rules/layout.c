@@ -324,7 +324,7 @@ static int check_layer(zl_ctx *ctx, const zl_rule *rule)
         const zl_entry *e = &ar->entries[i];
         int maj, min;
         if (e->type != ZL_TYPE_DIR && is_python_code(e->path, e->name_len) &&
-            !zl_name_is_junk(ctx->rs, e->path, e->name_len) &&
+            !zl_entry_is_junk(ctx, e) &&
             !is_layer_folder(e->path, first_component(e->path, e->name_len))) {
             misplaced++;
             if (first_bad < 0)
@@ -351,7 +351,7 @@ static int check_layer(zl_ctx *ctx, const zl_rule *rule)
         const zl_entry *e = &ar->entries[i];
         int maj, min;
         if (misplaced > 0 && e->type != ZL_TYPE_DIR && is_python_code(e->path, e->name_len) &&
-            !zl_name_is_junk(ctx->rs, e->path, e->name_len) &&
+            !zl_entry_is_junk(ctx, e) &&
             !is_layer_folder(e->path, first_component(e->path, e->name_len)))
             rc = zl_finding_add_entry(ctx, f, e, ZL_SEV_ERROR, "not under python/");
         else if (n_wrong > 0 && e->name_len >= wl &&
@@ -373,7 +373,7 @@ static int check_layer(zl_ctx *ctx, const zl_rule *rule)
                 continue;
             }
             ed.strip = wl;
-        } else if (zl_name_is_junk(ctx->rs, e->path, e->name_len)) {
+        } else if (zl_entry_is_junk(ctx, e)) {
             continue; /* ZL403 deletes it */
         }
         const char *rel = e->path + ed.strip;
