@@ -149,7 +149,7 @@ cp "$TMP/full/p.zip" "$TMP/p.before.zip"
 STATUS=$?
 [ "$STATUS" -eq 2 ] && pass "a write over RLIMIT_FSIZE fails with status 2" ||
     { fail "a write over RLIMIT_FSIZE exited $STATUS"; show_output; }
-expect_err 'File too large \(the original is unchanged\)'
+expect_err 'cannot write the new archive: file too large \(the original is unchanged\)'
 cmp -s "$TMP/full/p.zip" "$TMP/p.before.zip" && pass "... the original is unchanged" ||
     fail "the failed write changed the original"
 [ "$(ls -A "$TMP/full")" = "p.zip" ] && pass "... and no temporary file is left" ||

@@ -61,7 +61,7 @@ typedef struct zl_source_state source_state;
 static void set_message(source_state *s, int ze, int se, const char *what)
 {
     zip_error_set(&s->error, ze, se);
-    snprintf(s->message, sizeof s->message, "%s: %s", what, se ? strerror(se) : "failed");
+    snprintf(s->message, sizeof s->message, "%s: %s", what, se ? zl_errno_cause(se) : "failed");
 }
 
 static void drop_output(source_state *s)

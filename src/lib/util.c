@@ -232,3 +232,24 @@ int zl_pread_full(int fd, void *buf, size_t len, uint64_t off)
     }
     return 0;
 }
+
+const char *zl_errno_cause(int e)
+{
+    switch (e) {
+    case ENOSPC:
+        return "no space left on device";
+    case EDQUOT:
+        return "disk quota exceeded";
+    case EROFS:
+        return "read-only file system";
+    case EACCES:
+    case EPERM:
+        return "permission denied";
+    case EFBIG:
+        return "file too large";
+    case EIO:
+        return "input/output error";
+    default:
+        return strerror(e);
+    }
+}

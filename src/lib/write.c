@@ -25,28 +25,6 @@
 
 #include "zl_internal.h"
 
-/* Short causes people understand; strerror's for the rest. */
-static const char *errno_cause(int e)
-{
-    switch (e) {
-    case ENOSPC:
-        return "no space left on device";
-    case EDQUOT:
-        return "disk quota exceeded";
-    case EROFS:
-        return "read-only file system";
-    case EACCES:
-    case EPERM:
-        return "permission denied";
-    case EFBIG:
-        return "file too large";
-    case EIO:
-        return "input/output error";
-    default:
-        return strerror(e);
-    }
-}
-
 static bool ends_with_slash(const char *s)
 {
     size_t n = strlen(s);
@@ -184,6 +162,13 @@ static int edit_archive(zl_plan *plan, zip_int64_t *recreated_at, zl_error *err)
     return ZL_OK;
 }
 
+int zl_write_source_error(zl_archive *ar, const char *target, zl_error *err)
+{
+    const char *m = zl_source_error(ar->stage);
+    return zl_error_set(err, ZL_E_WRITE, "%s: %s (the original is unchanged)", target,
+                        m ? m : zip_error_strerror(zip_source_error(ar->src)));
+}
+
 /* One line naming what failed while libzip wrote through our source. */
 static int close_error(zl_archive *ar, const char *target, zl_error *err)
 {
@@ -197,7 +182,7 @@ static int close_error(zl_archive *ar, const char *target, zl_error *err)
         what = "cannot read the archive";
     else if (zc == ZIP_ER_CRC)
         what = "entry data is corrupt";
-    const char *cause = se != 0 ? errno_cause(se) : NULL;
+    const char *cause = se != 0 ? zl_errno_cause(se) : NULL;
     if (cause == NULL && zc != ZIP_ER_CRC) {
         const char *m = zl_source_error(ar->stage);
         cause = m != NULL ? m : zip_strerror(ar->za);
@@ -297,7 +282,7 @@ int zl_write_open_staged(int fd, const char *target, zip_t **out, zl_error *err)
     *out = NULL;
     zip_error_init(&zerr);
     if (fstat(fd, &st) != 0) {
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %s", target, errno_cause(errno));
+        rc = zl_error_set(err, ZL_E_WRITE, "%s: read back: %s", target, zl_errno_cause(errno));
         goto out;
     }
     src = zl_source_new(fd, (uint64_t)st.st_size, st.st_mtime, &state, &zerr);
@@ -399,7 +384,7 @@ static int link_hidden(int fd, const char *target, char **name_out, zl_error *er
         if (e != EEXIST) {
             rc = zl_error_set(err, ZL_E_WRITE,
                               "%s: cannot name the new archive: %s (the original is unchanged)",
-                              target, errno_cause(e));
+                              target, zl_errno_cause(e));
             goto out;
         }
     }
@@ -495,7 +480,7 @@ static int stage_copy(zl_archive *ar, const char *target, zl_error *err)
         if (n <= 0) {
             int e = n < 0 ? errno : EIO;
             zip_source_rollback_write(ar->src);
-            return zl_error_set(err, ZL_E_IO, "%s: cannot read: %s", ar->path, errno_cause(e));
+            return zl_error_set(err, ZL_E_IO, "%s: cannot read: %s", ar->path, zl_errno_cause(e));
         }
         if (zip_source_write(ar->src, buf, (zip_uint64_t)n) != n) {
             zip_source_rollback_write(ar->src);
@@ -512,7 +497,7 @@ fail : {
     zip_error_t *ze = zip_source_error(ar->src);
     int se = zip_error_system_type(ze) == ZIP_ET_SYS ? zip_error_code_system(ze) : 0;
     return zl_error_set(err, ZL_E_WRITE, "%s: cannot write: %s", target,
-                        se ? errno_cause(se) : zip_error_strerror(ze));
+                        se ? zl_errno_cause(se) : zip_error_strerror(ze));
 }
 }
 
@@ -612,7 +597,7 @@ int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err)
     target = resolve_target(output ? output : ar->path);
     if (target == NULL) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot resolve the path: %s",
-                          output ? output : ar->path, errno_cause(errno));
+                          output ? output : ar->path, zl_errno_cause(errno));
         goto out;
     }
     if ((rc = zl_source_set_target(ar->stage, target, err)) != ZL_OK)
@@ -702,12 +687,12 @@ int zl_plan_commit(zl_plan *plan, zl_error *err)
     int flushed = finish_flush(plan);
     if (flushed != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot write the new archive: %s (the original "
-                          "is unchanged)", target, errno_cause(flushed));
+                          "is unchanged)", target, zl_errno_cause(flushed));
         goto out;
     }
     if (fchmod(fd, ar->file_mode) != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot set the file mode: %s (the original is "
-                          "unchanged)", target, errno_cause(errno));
+                          "unchanged)", target, zl_errno_cause(errno));
         goto out;
     }
     if (plan->staged_tmp == NULL && (rc = link_hidden(fd, target, &plan->staged_tmp, err)) != ZL_OK)
@@ -715,7 +700,7 @@ int zl_plan_commit(zl_plan *plan, zl_error *err)
     replaced = hold_target(target);
     if (rename(plan->staged_tmp, target) != 0) {
         rc = zl_error_set(err, ZL_E_WRITE, "%s: cannot replace it: %s (the original is "
-                          "unchanged)", target, errno_cause(errno));
+                          "unchanged)", target, zl_errno_cause(errno));
         goto out;
     }
     release_in_background(ar, replaced);

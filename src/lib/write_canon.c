@@ -284,7 +284,7 @@ static int put(sink *s, const void *buf, size_t len, zl_error *err)
                 continue;
             if (r <= 0)
                 return zl_error_set(err, ZL_E_IO, "%s: cannot read: %s", ar->path,
-                                    r < 0 ? strerror(errno) : "unexpected end of file");
+                                    r < 0 ? zl_errno_cause(errno) : "unexpected end of file");
             if (memcmp(tmp, p + done, (size_t)r) != 0) {
                 s->differs = true;
                 break;
@@ -298,11 +298,8 @@ static int put(sink *s, const void *buf, size_t len, zl_error *err)
         s->pos += len;
         return ZL_OK;
     }
-    if (zip_source_write(ar->src, buf, (zip_uint64_t)len) != (zip_int64_t)len) {
-        const char *m = zl_source_error(ar->stage);
-        return zl_error_set(err, ZL_E_WRITE, "%s: %s (the original is unchanged)", s->target,
-                            m ? m : zip_error_strerror(zip_source_error(ar->src)));
-    }
+    if (zip_source_write(ar->src, buf, (zip_uint64_t)len) != (zip_int64_t)len)
+        return zl_write_source_error(ar, s->target, err);
     s->pos += len;
     return ZL_OK;
 }
@@ -742,9 +739,7 @@ int zl_canon_stage(zl_plan *plan, zl_canon **out, const char *target, zl_error *
     if ((rc = build(ar, plan->entries, c, err)) != ZL_OK)
         goto out;
     if (zip_source_begin_write(ar->src) != 0) {
-        const char *m = zl_source_error(ar->stage);
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: %s (the original is unchanged)", target,
-                          m ? m : zip_error_strerror(zip_source_error(ar->src)));
+        rc = zl_write_source_error(ar, target, err);
         goto out;
     }
     writing = true;
@@ -753,9 +748,7 @@ int zl_canon_stage(zl_plan *plan, zl_canon **out, const char *target, zl_error *
     if ((rc = emit_all(ar, c, &s, &pg, err)) != ZL_OK)
         goto out;
     if (zip_source_commit_write(ar->src) != 0) {
-        const char *m = zl_source_error(ar->stage);
-        rc = zl_error_set(err, ZL_E_WRITE, "%s: %s (the original is unchanged)", target,
-                          m ? m : zip_error_strerror(zip_source_error(ar->src)));
+        rc = zl_write_source_error(ar, target, err);
         goto out;
     }
     writing = false;

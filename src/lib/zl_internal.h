@@ -48,6 +48,10 @@ char *zl_vasprintf(const char *fmt, va_list ap);
 int zl_file_read_text(const char *path, size_t max, const char *what, int code, char **out,
                       zl_error *err);
 
+/* The cause of a failed system call in short words people understand
+ * ("no space left on device"); strerror's for the rest. */
+const char *zl_errno_cause(int e);
+
 /* pread(2) until all len bytes at off are read; 0 on success, -1 on an
  * error (errno set) or the end of the file first. */
 int zl_pread_full(int fd, void *buf, size_t len, uint64_t off);
@@ -336,6 +340,9 @@ int zl_source_set_target(zl_source_state *s, const char *target, zl_error *err);
  * (still unnamed, or named *tmp_name when O_TMPFILE is not available).
  * Ownership of the fd and the name passes to the caller. */
 int zl_source_take_output(zl_source_state *s, int *fd, char **tmp_name);
+/* "TARGET: CAUSE (the original is unchanged)" for a write to the staged
+ * file that failed (write.c). */
+int zl_write_source_error(zl_archive *ar, const char *target, zl_error *err);
 /* Opens the staged new archive (the fd zl_source_take_output gave, borrowed)
  * read-only and checked for consistency, for reading it back (write.c). */
 int zl_write_open_staged(int fd, const char *target, zip_t **out, zl_error *err);
