@@ -42,6 +42,17 @@ void zl_report_put_safe(FILE *fp, const char *s);
  * U+FFFD). Returns a new string or NULL on ENOMEM. */
 char *zl_utf8_sanitize(const char *s);
 
+/* JSON building blocks every JSON-writing report shares (report_json.c).
+ * A string of arbitrary bytes (invalid UTF-8 becomes U+FFFD), null for
+ * NULL; an unsigned count, clamped to what json_int_t holds; set and push
+ * take ownership and return -1 when value is NULL (ENOMEM); write dumps
+ * doc indented with a newline, -1 on a write error. */
+struct json_t *zl_json_str(const char *s);
+struct json_t *zl_json_uint(uint64_t n);
+int zl_json_set(struct json_t *obj, const char *key, struct json_t *value);
+int zl_json_push(struct json_t *arr, struct json_t *value);
+int zl_json_write(struct json_t *doc, FILE *fp);
+
 /* The writers. Each returns 0 or a negative ZL_E_*. */
 int zl_report_text_archive(zl_report *rep, const char *path, const zl_archive *ar,
                            const zl_result *res, const zl_plan *applied, const char *error);

@@ -63,25 +63,16 @@ static void put_tree(FILE *fp, const zl_du_node *n, int level, int depth, int al
 
 /* ---- JSON ---- */
 
-/* A JSON string of raw name bytes (invalid UTF-8 becomes U+FFFD). */
-static json_t *name_string(const char *s)
-{
-    char *clean = zl_utf8_sanitize(s);
-    json_t *j = clean ? json_string(clean) : NULL;
-    free(clean);
-    return j;
-}
-
 static json_t *json_node(const zl_du_node *n, int level, int depth)
 {
     json_t *o = json_object();
     if (o == NULL)
         return NULL;
-    int bad = json_object_set_new(o, "name", name_string(n->name)) != 0 ||
-              json_object_set_new(o, "path", name_string(n->path)) != 0 ||
+    int bad = json_object_set_new(o, "name", zl_json_str(n->name)) != 0 ||
+              json_object_set_new(o, "path", zl_json_str(n->path)) != 0 ||
               json_object_set_new(o, "type", json_string(n->is_dir ? "dir" : "file")) != 0 ||
-              json_object_set_new(o, "bytes", json_integer((json_int_t)n->bytes)) != 0 ||
-              json_object_set_new(o, "files", json_integer((json_int_t)n->files)) != 0 ||
+              json_object_set_new(o, "bytes", zl_json_uint(n->bytes)) != 0 ||
+              json_object_set_new(o, "files", zl_json_uint(n->files)) != 0 ||
               json_object_set_new(o, "share",
                                   json_real((double)n->bytes / (double)ZL_BUDGET_BYTES)) != 0;
     if (!bad && n->is_dir && level + 1 < depth) {
@@ -103,7 +94,7 @@ static int write_json(FILE *fp, const char *path, const zl_archive *ar, const zl
     json_t *tree = json_array();
     json_t *doc = json_pack("{s:i, s:{s:s, s:s}, s:o, s:I, s:I, s:I, s:I, s:I, s:f, s:i, s:o}",
                             "version", 1, "tool", "name", "ziplint", "version", zl_version(),
-                            "path", name_string(path), "entries",
+                            "path", zl_json_str(path), "entries",
                             (json_int_t)zl_archive_entry_count(ar), "files",
                             (json_int_t)root->files, "zipped_bytes",
                             (json_int_t)zl_archive_zipped_size(ar), "unzipped_bytes",
@@ -121,7 +112,7 @@ static int write_json(FILE *fp, const char *path, const zl_archive *ar, const zl
             goto out;
         }
     }
-    if (json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', fp) == EOF)
+    if (zl_json_write(doc, fp) != 0)
         rc = zl_error_set(err, ZL_E_IO, "cannot write the report: %s", strerror(errno));
 out:
     json_decref(doc); /* owns tree when it was made */

@@ -9,8 +9,7 @@
 
 #include "report.h"
 
-/* A JSON string of arbitrary bytes, or null for NULL; NULL on ENOMEM. */
-static json_t *jstr(const char *s)
+json_t *zl_json_str(const char *s)
 {
     if (s == NULL)
         return json_null();
@@ -22,25 +21,31 @@ static json_t *jstr(const char *s)
     return j;
 }
 
-static json_t *juint(uint64_t n)
+json_t *zl_json_uint(uint64_t n)
 {
     /* json_int_t is signed: clamp what no real archive reaches. */
     return json_integer(n > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)n);
 }
 
-/* Sets key to value (taking ownership); -1 when value is NULL (ENOMEM). */
-static int jset(json_t *obj, const char *key, json_t *value)
+int zl_json_set(json_t *obj, const char *key, json_t *value)
 {
     if (value == NULL)
         return -1;
     return json_object_set_new(obj, key, value);
 }
 
-static int jpush(json_t *arr, json_t *value)
+int zl_json_push(json_t *arr, json_t *value)
 {
     if (value == NULL)
         return -1;
     return json_array_append_new(arr, value);
+}
+
+int zl_json_write(json_t *doc, FILE *fp)
+{
+    return json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', fp) == EOF
+               ? -1
+               : 0;
 }
 
 static json_t *finding_json(const zl_finding *f)
@@ -52,26 +57,26 @@ static json_t *finding_json(const zl_finding *f)
         json_t *je = json_object();
         bad |= je == NULL;
         if (!bad) {
-            bad |= jset(je, "name", jstr(e->name)) != 0;
-            bad |= jset(je, "severity", json_string(zl_severity_name(e->severity))) != 0;
-            bad |= jset(je, "detail", jstr(e->detail ? e->detail : "")) != 0;
+            bad |= zl_json_set(je, "name", zl_json_str(e->name)) != 0;
+            bad |= zl_json_set(je, "severity", json_string(zl_severity_name(e->severity))) != 0;
+            bad |= zl_json_set(je, "detail", zl_json_str(e->detail ? e->detail : "")) != 0;
         }
-        bad |= jpush(entries, je) != 0;
+        bad |= zl_json_push(entries, je) != 0;
     }
     if (!bad) {
-        bad |= jset(fix, "available", json_boolean(f->fix_available)) != 0;
-        bad |= jset(fix, "safe", json_boolean(zl_report_fix_state(f) == 1)) != 0;
-        bad |= jset(fix, "description", jstr(f->fix_description)) != 0;
-        bad |= jset(jf, "code", jstr(f->rule->code)) != 0;
-        bad |= jset(jf, "name", jstr(f->rule->name)) != 0;
-        bad |= jset(jf, "severity", json_string(zl_severity_name(f->severity))) != 0;
-        bad |= jset(jf, "message", jstr(f->message ? f->message : f->rule->summary)) != 0;
-        bad |= jset(jf, "entries", entries) != 0;
+        bad |= zl_json_set(fix, "available", json_boolean(f->fix_available)) != 0;
+        bad |= zl_json_set(fix, "safe", json_boolean(zl_report_fix_state(f) == 1)) != 0;
+        bad |= zl_json_set(fix, "description", zl_json_str(f->fix_description)) != 0;
+        bad |= zl_json_set(jf, "code", zl_json_str(f->rule->code)) != 0;
+        bad |= zl_json_set(jf, "name", zl_json_str(f->rule->name)) != 0;
+        bad |= zl_json_set(jf, "severity", json_string(zl_severity_name(f->severity))) != 0;
+        bad |= zl_json_set(jf, "message", zl_json_str(f->message ? f->message : f->rule->summary)) != 0;
+        bad |= zl_json_set(jf, "entries", entries) != 0;
         entries = NULL;
-        bad |= jset(jf, "bytes", juint(f->bytes)) != 0;
-        bad |= jset(jf, "fix", fix) != 0;
+        bad |= zl_json_set(jf, "bytes", zl_json_uint(f->bytes)) != 0;
+        bad |= zl_json_set(jf, "fix", fix) != 0;
         fix = NULL;
-        bad |= jset(jf, "lambda_error", jstr(f->rule->lambda_error ? f->rule->lambda_error : ""));
+        bad |= zl_json_set(jf, "lambda_error", zl_json_str(f->rule->lambda_error ? f->rule->lambda_error : ""));
     }
     json_decref(entries);
     json_decref(fix);
@@ -87,12 +92,12 @@ int zl_report_json_start(zl_report *rep, zl_error *err)
     json_t *root = json_object(), *tool = json_object();
     int bad = root == NULL || tool == NULL;
     if (!bad) {
-        bad |= jset(tool, "name", json_string("ziplint")) != 0;
-        bad |= jset(tool, "version", json_string(zl_version())) != 0;
-        bad |= jset(root, "version", json_integer(1)) != 0;
-        bad |= jset(root, "tool", tool) != 0;
+        bad |= zl_json_set(tool, "name", json_string("ziplint")) != 0;
+        bad |= zl_json_set(tool, "version", json_string(zl_version())) != 0;
+        bad |= zl_json_set(root, "version", json_integer(1)) != 0;
+        bad |= zl_json_set(root, "tool", tool) != 0;
         tool = NULL;
-        bad |= jset(root, "archives", json_array()) != 0;
+        bad |= zl_json_set(root, "archives", json_array()) != 0;
     }
     json_decref(tool);
     if (bad) {
@@ -110,19 +115,19 @@ int zl_report_json_archive(zl_report *rep, const char *path, const zl_archive *a
     json_t *ja = json_object();
     int bad = arr == NULL || ja == NULL;
     if (!bad) {
-        bad |= jset(ja, "path", jstr(path)) != 0;
-        bad |= jset(ja, "error", jstr(error)) != 0;
+        bad |= zl_json_set(ja, "path", zl_json_str(path)) != 0;
+        bad |= zl_json_set(ja, "error", zl_json_str(error)) != 0;
     }
     if (!bad && ar != NULL) {
-        bad |= jset(ja, "entries", juint(zl_archive_entry_count(ar))) != 0;
-        bad |= jset(ja, "zipped_bytes", juint(zl_archive_zipped_size(ar))) != 0;
-        bad |= jset(ja, "unzipped_bytes", juint(zl_archive_unzipped_size(ar))) != 0;
+        bad |= zl_json_set(ja, "entries", zl_json_uint(zl_archive_entry_count(ar))) != 0;
+        bad |= zl_json_set(ja, "zipped_bytes", zl_json_uint(zl_archive_zipped_size(ar))) != 0;
+        bad |= zl_json_set(ja, "unzipped_bytes", zl_json_uint(zl_archive_unzipped_size(ar))) != 0;
     }
     json_t *findings = json_array();
     bad |= findings == NULL;
     for (size_t i = 0; !bad && res != NULL && i < zl_result_count(res); i++)
-        bad |= jpush(findings, finding_json(zl_result_finding(res, i))) != 0;
-    bad |= jset(ja, "findings", findings) != 0;
+        bad |= zl_json_push(findings, finding_json(zl_result_finding(res, i))) != 0;
+    bad |= zl_json_set(ja, "findings", findings) != 0;
     if (!bad && rep->ro.fixing && ar != NULL) {
         json_t *fixed = json_array();
         bad |= fixed == NULL;
@@ -131,13 +136,13 @@ int zl_report_json_archive(zl_report *rep, const char *path, const zl_archive *a
             json_t *jc = json_object();
             bad |= jc == NULL;
             if (!bad) {
-                bad |= jset(jc, "code", jstr(c->code)) != 0;
-                bad |= jset(jc, "entries", juint(c->n_entries)) != 0;
-                bad |= jset(jc, "description", jstr(c->description ? c->description : "")) != 0;
+                bad |= zl_json_set(jc, "code", zl_json_str(c->code)) != 0;
+                bad |= zl_json_set(jc, "entries", zl_json_uint(c->n_entries)) != 0;
+                bad |= zl_json_set(jc, "description", zl_json_str(c->description ? c->description : "")) != 0;
             }
-            bad |= jpush(fixed, jc) != 0;
+            bad |= zl_json_push(fixed, jc) != 0;
         }
-        bad |= jset(ja, "fixed", fixed) != 0;
+        bad |= zl_json_set(ja, "fixed", fixed) != 0;
     }
     if (bad) {
         json_decref(ja);
@@ -150,8 +155,7 @@ int zl_report_json_finish(zl_report *rep, zl_error *err)
 {
     if (rep->json == NULL)
         return zl_error_set(err, ZL_E_INVAL, "report: no JSON document");
-    if (json_dumpf(rep->json, rep->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-        fputc('\n', rep->fp) == EOF)
+    if (zl_json_write(rep->json, rep->fp) != 0)
         return zl_error_set(err, ZL_E_IO, "cannot write the JSON report");
     return ZL_OK;
 }
@@ -171,8 +175,7 @@ int zl_report_json_statistics(zl_report *rep, zl_error *err)
         return zl_error_set(err, ZL_E_NOMEM, "out of memory");
     }
     int rc = ZL_OK;
-    if (json_dumpf(a, rep->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-        fputc('\n', rep->fp) == EOF)
+    if (zl_json_write(a, rep->fp) != 0)
         rc = zl_error_set(err, ZL_E_IO, "cannot write the JSON report");
     json_decref(a);
     return rc;

@@ -15,28 +15,17 @@
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define MESSAGE_ENTRIES 10
 
+/* SARIF wants a string where ziplint may have none: "". */
 static json_t *jstr(const char *s)
 {
-    char *clean = zl_utf8_sanitize(s ? s : "");
-    if (clean == NULL)
-        return NULL;
-    json_t *j = json_string(clean);
-    free(clean);
-    return j;
-}
-
-static int jset(json_t *obj, const char *key, json_t *value)
-{
-    if (value == NULL)
-        return -1;
-    return json_object_set_new(obj, key, value);
+    return zl_json_str(s ? s : "");
 }
 
 /* {"text": s} */
 static json_t *jtext(const char *s)
 {
     json_t *o = json_object();
-    if (o != NULL && jset(o, "text", jstr(s)) != 0) {
+    if (o != NULL && zl_json_set(o, "text", jstr(s)) != 0) {
         json_decref(o);
         return NULL;
     }
@@ -102,20 +91,20 @@ static json_t *rule_json(const zl_rule_info *r)
         bad = full == NULL || help == NULL;
     }
     if (!bad) {
-        bad |= jset(jr, "id", jstr(r->code)) != 0;
-        bad |= jset(jr, "name", jstr(r->name)) != 0;
-        bad |= jset(jr, "shortDescription", jtext(summary)) != 0;
-        bad |= jset(jr, "fullDescription", jtext(full)) != 0;
-        bad |= jset(jr, "help", jtext(help)) != 0;
-        bad |= jset(cfg, "level", json_string(level(r->severity))) != 0;
-        bad |= jset(cfg, "enabled", json_boolean(r->default_on)) != 0;
-        bad |= jset(jr, "defaultConfiguration", cfg) != 0;
+        bad |= zl_json_set(jr, "id", jstr(r->code)) != 0;
+        bad |= zl_json_set(jr, "name", jstr(r->name)) != 0;
+        bad |= zl_json_set(jr, "shortDescription", jtext(summary)) != 0;
+        bad |= zl_json_set(jr, "fullDescription", jtext(full)) != 0;
+        bad |= zl_json_set(jr, "help", jtext(help)) != 0;
+        bad |= zl_json_set(cfg, "level", json_string(level(r->severity))) != 0;
+        bad |= zl_json_set(cfg, "enabled", json_boolean(r->default_on)) != 0;
+        bad |= zl_json_set(jr, "defaultConfiguration", cfg) != 0;
         cfg = NULL;
         bad |= json_array_append_new(tags, json_string("lambda")) != 0;
-        bad |= jset(props, "tags", tags) != 0;
+        bad |= zl_json_set(props, "tags", tags) != 0;
         tags = NULL;
-        bad |= jset(props, "origin", jstr(r->origin ? r->origin : "built-in")) != 0;
-        bad |= jset(jr, "properties", props) != 0;
+        bad |= zl_json_set(props, "origin", jstr(r->origin ? r->origin : "built-in")) != 0;
+        bad |= zl_json_set(jr, "properties", props) != 0;
         props = NULL;
     }
     free(full);
@@ -147,28 +136,28 @@ int zl_report_sarif_start(zl_report *rep, zl_error *err)
     json_t *tool = json_object(), *driver = json_object(), *inv = json_object();
     int bad = !root || !runs || !run || !tool || !driver || !inv;
     if (!bad) {
-        bad |= jset(driver, "name", json_string("ziplint")) != 0;
-        bad |= jset(driver, "version", json_string(zl_version())) != 0;
-        bad |= jset(driver, "semanticVersion", json_string(zl_version())) != 0;
+        bad |= zl_json_set(driver, "name", json_string("ziplint")) != 0;
+        bad |= zl_json_set(driver, "version", json_string(zl_version())) != 0;
+        bad |= zl_json_set(driver, "semanticVersion", json_string(zl_version())) != 0;
         if (PACKAGE_URL[0] != '\0')
-            bad |= jset(driver, "informationUri", json_string(PACKAGE_URL)) != 0;
-        bad |= jset(driver, "rules", json_array()) != 0;
-        bad |= jset(tool, "driver", driver) != 0;
+            bad |= zl_json_set(driver, "informationUri", json_string(PACKAGE_URL)) != 0;
+        bad |= zl_json_set(driver, "rules", json_array()) != 0;
+        bad |= zl_json_set(tool, "driver", driver) != 0;
         driver = NULL;
-        bad |= jset(run, "tool", tool) != 0;
+        bad |= zl_json_set(run, "tool", tool) != 0;
         tool = NULL;
-        bad |= jset(inv, "executionSuccessful", json_true()) != 0;
-        bad |= jset(inv, "toolExecutionNotifications", json_array()) != 0;
+        bad |= zl_json_set(inv, "executionSuccessful", json_true()) != 0;
+        bad |= zl_json_set(inv, "toolExecutionNotifications", json_array()) != 0;
         json_t *invs = json_array();
         bad |= invs == NULL || json_array_append_new(invs, inv) != 0;
         inv = NULL;
-        bad |= jset(run, "invocations", invs) != 0;
-        bad |= jset(run, "results", json_array()) != 0;
-        bad |= jset(root, "$schema", json_string(SARIF_SCHEMA)) != 0;
-        bad |= jset(root, "version", json_string("2.1.0")) != 0;
+        bad |= zl_json_set(run, "invocations", invs) != 0;
+        bad |= zl_json_set(run, "results", json_array()) != 0;
+        bad |= zl_json_set(root, "$schema", json_string(SARIF_SCHEMA)) != 0;
+        bad |= zl_json_set(root, "version", json_string("2.1.0")) != 0;
         bad |= json_array_append_new(runs, run) != 0;
         run = NULL;
-        bad |= jset(root, "runs", runs) != 0;
+        bad |= zl_json_set(root, "runs", runs) != 0;
         runs = NULL;
     }
     json_decref(runs);
@@ -215,7 +204,7 @@ static json_t *fingerprint(const zl_finding *f, const char *uri)
     char buf[32];
     snprintf(buf, sizeof buf, "%016llx:1", (unsigned long long)h);
     json_t *o = json_object();
-    if (o != NULL && jset(o, "primaryLocationLineHash", json_string(buf)) != 0) {
+    if (o != NULL && zl_json_set(o, "primaryLocationLineHash", json_string(buf)) != 0) {
         json_decref(o);
         return NULL;
     }
@@ -227,14 +216,14 @@ static json_t *location(const char *uri)
     json_t *loc = json_object(), *phys = json_object(), *art = json_object(), *reg = json_object();
     int bad = !loc || !phys || !art || !reg;
     if (!bad) {
-        bad |= jset(art, "uri", jstr(uri)) != 0;
-        bad |= jset(phys, "artifactLocation", art) != 0;
+        bad |= zl_json_set(art, "uri", jstr(uri)) != 0;
+        bad |= zl_json_set(phys, "artifactLocation", art) != 0;
         art = NULL;
         /* A zip has no lines; code scanning wants a region all the same. */
-        bad |= jset(reg, "startLine", json_integer(1)) != 0;
-        bad |= jset(phys, "region", reg) != 0;
+        bad |= zl_json_set(reg, "startLine", json_integer(1)) != 0;
+        bad |= zl_json_set(phys, "region", reg) != 0;
         reg = NULL;
-        bad |= jset(loc, "physicalLocation", phys) != 0;
+        bad |= zl_json_set(loc, "physicalLocation", phys) != 0;
         phys = NULL;
     }
     json_decref(art);
@@ -266,14 +255,14 @@ static json_t *result_json(zl_report *rep, const zl_finding *f, const char *uri)
     json_t *res = json_object(), *locs = json_array();
     int bad = msg == NULL || res == NULL || locs == NULL;
     if (!bad) {
-        bad |= jset(res, "ruleId", jstr(f->rule->code)) != 0;
-        bad |= jset(res, "ruleIndex", json_integer(idx)) != 0;
-        bad |= jset(res, "level", json_string(level(f->severity))) != 0;
-        bad |= jset(res, "message", jtext(msg)) != 0;
+        bad |= zl_json_set(res, "ruleId", jstr(f->rule->code)) != 0;
+        bad |= zl_json_set(res, "ruleIndex", json_integer(idx)) != 0;
+        bad |= zl_json_set(res, "level", json_string(level(f->severity))) != 0;
+        bad |= zl_json_set(res, "message", jtext(msg)) != 0;
         bad |= json_array_append_new(locs, location(uri)) != 0;
-        bad |= jset(res, "locations", locs) != 0;
+        bad |= zl_json_set(res, "locations", locs) != 0;
         locs = NULL;
-        bad |= jset(res, "partialFingerprints", fingerprint(f, uri)) != 0;
+        bad |= zl_json_set(res, "partialFingerprints", fingerprint(f, uri)) != 0;
         json_t *props = json_object();
         bad |= props == NULL;
         if (!bad) {
@@ -281,10 +270,10 @@ static json_t *result_json(zl_report *rep, const zl_finding *f, const char *uri)
             bad |= names == NULL;
             for (size_t i = 0; !bad && i < f->n_entries; i++)
                 bad |= json_array_append_new(names, jstr(f->entries[i].name)) != 0;
-            bad |= jset(props, "entries", names) != 0;
-            bad |= jset(props, "bytes", json_integer((json_int_t)(f->bytes > INT64_MAX ? INT64_MAX : f->bytes))) != 0;
-            bad |= jset(props, "fixable", json_boolean(f->fix_available)) != 0;
-            bad |= jset(res, "properties", props) != 0;
+            bad |= zl_json_set(props, "entries", names) != 0;
+            bad |= zl_json_set(props, "bytes", zl_json_uint(f->bytes)) != 0;
+            bad |= zl_json_set(props, "fixable", json_boolean(f->fix_available)) != 0;
+            bad |= zl_json_set(res, "properties", props) != 0;
         }
     }
     free(msg);
@@ -311,15 +300,15 @@ int zl_report_sarif_archive(zl_report *rep, const char *path, const zl_archive *
         json_t *note = json_object(), *locs = json_array();
         int bad = note == NULL || locs == NULL;
         if (!bad) {
-            bad |= jset(note, "level", json_string("error")) != 0;
-            bad |= jset(note, "message", jtext(error ? error : "could not be read")) != 0;
+            bad |= zl_json_set(note, "level", json_string("error")) != 0;
+            bad |= zl_json_set(note, "message", jtext(error ? error : "could not be read")) != 0;
             bad |= json_array_append_new(locs, location(uri)) != 0;
-            bad |= jset(note, "locations", locs) != 0;
+            bad |= zl_json_set(note, "locations", locs) != 0;
             locs = NULL;
             bad |= json_array_append_new(json_object_get(inv, "toolExecutionNotifications"),
                                          note) != 0;
             note = NULL;
-            bad |= jset(inv, "executionSuccessful", json_false()) != 0;
+            bad |= zl_json_set(inv, "executionSuccessful", json_false()) != 0;
         }
         json_decref(note);
         json_decref(locs);
@@ -358,8 +347,7 @@ int zl_report_sarif_finish(zl_report *rep, zl_error *err)
             return zl_error_set(err, ZL_E_NOMEM, "out of memory");
         }
     }
-    if (json_dumpf(rep->json, rep->fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-        fputc('\n', rep->fp) == EOF)
+    if (zl_json_write(rep->json, rep->fp) != 0)
         return zl_error_set(err, ZL_E_IO, "cannot write the SARIF report");
     return ZL_OK;
 }
