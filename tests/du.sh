@@ -103,4 +103,27 @@ expect_lines "$OUT" 0
 expect_status 0 "$Z" du --help
 expect_out '--depth'
 
+# Names with no component left ("////", "./"): listed as they are, so that
+# the tree adds up to the archive's totals.
+python3 - "$TMP/noname.zip" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for n, data in [("a.py", "x"), ("QQQQ", "hello"), ("RR", "abc")]:
+        zi = zipfile.ZipInfo(n, (2020, 1, 1, 0, 0, 0))
+        zi.external_attr = 0o100644 << 16
+        zi.create_system = 3
+        z.writestr(zi, data)
+with open(sys.argv[1], "rb") as fp:
+    data = fp.read()
+with open(sys.argv[1], "wb") as fp:
+    fp.write(data.replace(b"QQQQ", b"////").replace(b"RR", b"./"))
+EOF
+expect_status 0 "$Z" du --format json "$TMP/noname.zip"
+json_assert "$OUT" "
+assert d['unzipped_bytes'] == 9 and d['files'] == 3, d
+assert sum(n['bytes'] for n in d['tree']) == 9, d['tree']
+assert sum(n['files'] for n in d['tree']) == 3, d['tree']
+assert sorted(n['name'] for n in d['tree']) == ['./', '////', 'a.py'], d['tree']
+"
+
 finish

@@ -132,6 +132,16 @@ static int add_entry(zl_du *du, const zl_entry *e)
             du->nodes[cur].pub.files++;
         }
     }
+    if (cur == 0 && counts) {
+        /* A name with no component left ("", "./", "///"): listed as it is,
+         * so that the tree adds up to the root. */
+        static const char empty[] = "(empty name)";
+        size_t c = len > 0 ? child(du, 0, path, len, 0) : child(du, 0, empty, sizeof empty - 1, 0);
+        if (c == SIZE_MAX)
+            return ZL_E_NOMEM;
+        du->nodes[c].pub.bytes += e->size;
+        du->nodes[c].pub.files++;
+    }
     return ZL_OK;
 }
 
