@@ -556,7 +556,7 @@ static int finish_flush(zl_plan *plan)
 
 /* The staged file (zl_plan_stage) dropped: its name, when it has one, is
  * unlinked; an O_TMPFILE goes with its last descriptor. */
-static void drop_staged(zl_plan *plan)
+void zl_plan_drop_staged(zl_plan *plan)
 {
     if (plan->flushing) {
         pthread_join(plan->flush_thread, NULL);
@@ -574,10 +574,6 @@ static void drop_staged(zl_plan *plan)
     plan->staged_target = NULL;
 }
 
-void zl_plan_drop_staged(zl_plan *plan)
-{
-    drop_staged(plan);
-}
 
 int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err)
 {
@@ -651,7 +647,7 @@ int zl_plan_stage(zl_plan *plan, const char *output, zl_error *err)
     else if (!zl_plan_is_empty(plan))
         rc = read_back(plan, plan->staged_fd, recreated_at, plan->staged_target, err);
     if (rc != ZL_OK)
-        drop_staged(plan);
+        zl_plan_drop_staged(plan);
 out:
     if (tmp != NULL) {
         unlink(tmp);
@@ -711,7 +707,7 @@ int zl_plan_commit(zl_plan *plan, zl_error *err)
 out:
     if (replaced >= 0)
         close(replaced);
-    drop_staged(plan);
+    zl_plan_drop_staged(plan);
     return rc;
 }
 
@@ -721,6 +717,6 @@ int zl_plan_apply(zl_plan *plan, const char *output, zl_error *err)
     if (rc == ZL_OK)
         rc = zl_plan_commit(plan, err);
     else
-        drop_staged(plan);
+        zl_plan_drop_staged(plan);
     return rc;
 }

@@ -265,9 +265,12 @@ int zl_entry_verify(zl_archive *ar, const zl_entry *e, zl_error *err);
  * Reads entry data with pread on ar->fd and inflates it with libdeflate
  * (whole entries up to ZL_RAW_WHOLE_MAX) or zlib (streaming), without
  * libzip, so several threads can read one archive at once, each with its
- * own zl_reader. It reads only stored and deflated entries whose local
- * header agrees with the central directory (ar->cd_ok); anything else, and
- * any anomaly (bad data, wrong sizes), is ZL_RAW_FALLBACK: the caller asks
+ * own zl_reader. It reads only stored and deflated, unencrypted entries of
+ * an archive whose central directory cdir.c matched (ar->cd_ok), and
+ * checks of the local header only what it needs to find the data: the
+ * signature, the method and the encryption bit (ZL606 compares the rest).
+ * Anything else, and any anomaly (bad data, wrong sizes), is
+ * ZL_RAW_FALLBACK: the caller asks
  * libzip instead (on the thread that owns ar->za), which says exactly what
  * is wrong. A clean CRC mismatch is reported here, with libzip's words. */
 
@@ -293,7 +296,9 @@ typedef int (*zl_raw_sink)(void *ud, uint64_t off, const unsigned char *p, size_
 /* Streams the whole entry to sink with bounded memory. With check_crc the
  * data is decoded to its end and its size and CRC checked (a mismatch is
  * ZL_RAW_FALLBACK, or ZL_E_CORRUPT from zl_entry_stream); without it,
- * *next may skip. ZL_OK also when the sink stopped. */
+ * *next may skip. ZL_OK also when the sink stopped: then nothing was
+ * checked (the libzip path of zl_entry_stream reads on to the end and
+ * checks, so a stop there costs the whole entry). */
 int zl_raw_stream(const zl_archive *ar, const zl_entry *e, zl_reader *rd, bool check_crc,
                   zl_raw_sink sink, void *ud, zl_error *err);
 /* The whole entry (at most ZL_RAW_WHOLE_MAX bytes) decoded and checked
